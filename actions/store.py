@@ -1,0 +1,12 @@
+"""The action server's one knowledge store, created on first use (no I/O at import time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from knowledge.loader import KnowledgeStore
+
+
+@lru_cache(maxsize=1)
+def knowledge_store() -> KnowledgeStore:
+    return KnowledgeStore()

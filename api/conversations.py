@@ -1,0 +1,58 @@
+"""Conversation and message storage (the API's own data access)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.models import Conversation, Delivery, Message, Sender, utcnow
+
+
+def create(session: Session, language: str | None) -> Conversation:
+    conversation = Conversation(language=language)
+    session.add(conversation)
+    session.commit()
+    return conversation
+
+
+def get(session: Session, conversation_id: str, *, lock: bool = False) -> Conversation | None:
+    stmt = select(Conversation).where(Conversation.id == conversation_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.scalars(stmt).first()
+
+
+def add_message(
+    session: Session,
+    conversation: Conversation,
+    *,
+    sender: Sender,
+    text: str,
+    language: str | None,
+    kind: str | None = None,
+    delivery: Delivery = Delivery.sent,
+    payload: dict[str, Any] | None = None,
+) -> Message:
+    """Append a message with the next sequence number (the caller holds the conversation lock)."""
+    last = session.scalar(select(func.max(Message.seq)).where(Message.conversation_id == conversation.id))
+    message = Message(
+        conversation_id=conversation.id,
+        seq=(last or 0) + 1,
+        sender=sender.value,
+        text=text,
+        language=language,
+        kind=kind,
+        delivery=delivery.value,
+        payload=payload or {},
+    )
+    session.add(message)
+    conversation.updated_at = utcnow()
+    session.flush()
+    return message
+
+
+def messages(session: Session, conversation_id: str) -> list[Message]:
+    stmt = select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
+    return list(session.scalars(stmt))
