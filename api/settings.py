@@ -102,6 +102,10 @@ class Settings(BaseSettings):
             )
         return self
 
+    def as_env(self) -> dict[str, str]:
+        """These settings as environment variables, for the processes the run command starts."""
+        return {name.upper(): str(value) for name, value in self.model_dump().items() if value is not None}
+
     @property
     def opening_spans(self) -> tuple[OpeningSpan, ...]:
         return parse_opening_hours(self.opening_hours)

@@ -85,7 +85,7 @@ def write_endpoints(settings: Settings, path: Path) -> Path:
 
 
 def services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
-    env_common = {"DATABASE_URL": settings.database_url, "APP_ENV": settings.app_env}
+    env_common = settings.as_env()
     endpoints = write_endpoints(settings, run_dir / "endpoints.yml")
     python = sys.executable
     action = Service(
@@ -130,7 +130,7 @@ def services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
             "--no-access-log",
         ],
         ready_url=f"http://{settings.api_host}:{settings.api_port}/health",
-        env={**env_common, "RASA_URL": settings.rasa_url, "ACTION_SERVER_URL": settings.action_server_url},
+        env=env_common,
         start_timeout=60,
     )
     return [action, rasa, api]

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Start the whole assistant: http://localhost:8000 (SQLite by default). Ctrl-C stops everything.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+exec .venv/bin/python -m stack run

@@ -1,0 +1,53 @@
+"""One real stack for the integration tests: a trained Rasa model, the Rasa server, the action
+server and the API, each a real process on 127.0.0.1 (free ports, a fresh SQLite file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from api.migrate import upgrade
+from api.settings import Settings
+from stack.model import ModelResult, ensure_model
+from stack.processes import Stack, services
+from tests.helpers import make_settings
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class RunningStack:
+    settings: Settings
+    stack: Stack
+    model: ModelResult
+    api: httpx.Client
+
+    def new_conversation(self, lang: str | None = None) -> str:
+        response = self.api.post("/api/conversations", json={"lang": lang})
+        assert response.status_code == 201, response.text
+        cid: str = response.json()["id"]
+        return cid
+
+    def say(self, cid: str, text: str, lang: str | None = None) -> httpx.Response:
+        body: dict[str, str] = {"text": text}
+        if lang:
+            body["lang"] = lang
+        return self.api.post(f"/api/conversations/{cid}/messages", json=body)
+
+
+@pytest.fixture(scope="session")
+def model() -> ModelResult:
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def running(tmp_path_factory: pytest.TempPathFactory, model: ModelResult) -> Iterator[RunningStack]:
+    tmp = tmp_path_factory.mktemp("stack")
+    settings = make_settings(tmp)
+    upgrade(settings.database_url)
+    stack = Stack(services(settings, model.path, tmp), tmp / "log")
+    with stack, httpx.Client(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60) as api:
+        yield RunningStack(settings, stack, model, api)
