@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from api.settings import get_settings
 from knowledge.loader import KnowledgeStore
 
 
 @lru_cache(maxsize=1)
 def knowledge_store() -> KnowledgeStore:
-    return KnowledgeStore()
+    """Articles from KNOWLEDGE_DIR; every lookup picks up edited files (see KnowledgeStore)."""
+    return KnowledgeStore(get_settings().knowledge_dir)

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     handoff_retention_days: int = Field(default=90, ge=1)
 
     max_message_chars: int = Field(default=2000, ge=1)
+    knowledge_dir: Path = ROOT / "knowledge" / "articles"
     translation_models_dir: Path | None = None
     log_level: str = "INFO"
     var_dir: Path = ROOT / "var"

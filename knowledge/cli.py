@@ -1,11 +1,11 @@
-"""The editor's command line: ``python -m knowledge validate|build``."""
+"""The editor's command line: ``python -m knowledge validate|report|build``."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from knowledge import build
+from knowledge import build, report
 from knowledge.loader import ARTICLES_DIR, KnowledgeError
 from knowledge.validate import validate_tree
 
@@ -25,6 +25,15 @@ def _validate(root: Path) -> int:
         print(problem.render())
     print(f"{report.files} file(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
     return 1 if report.errors else 0
+
+
+def _report(root: Path, markdown: bool) -> int:
+    result = validate_tree(root)
+    print(report.render(report.coverage(result.articles), markdown=markdown))
+    unreadable = [p for p in result.errors if p.rule == "schema"]
+    if unreadable:
+        print(f"\n{len(unreadable)} file(s) could not be read and are not counted (run validate)")
+    return 0
 
 
 def _build(check: bool) -> int:
@@ -51,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check every article file; exit 1 on errors")
     p_validate.add_argument("root", nargs="?", type=Path, default=ARTICLES_DIR)
+    p_report = sub.add_parser(
+        "report", help="coverage table: article x language (ok/stale/draft/machine/missing)"
+    )
+    p_report.add_argument("root", nargs="?", type=Path, default=ARTICLES_DIR)
+    p_report.add_argument("--markdown", action="store_true", help="print Markdown tables")
     p_build = sub.add_parser("build", help="generate the Rasa training data under data/nlu/ and bot/")
     p_build.add_argument(
         "--check", action="store_true", help="only check that the generated files are current"
@@ -58,4 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root)
+    if args.command == "report":
+        return _report(args.root, args.markdown)
     return _build(args.check)

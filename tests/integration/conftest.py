@@ -3,6 +3,7 @@ server and the API, each a real process on 127.0.0.1 (free ports, a fresh SQLite
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ import pytest
 
 from api.migrate import upgrade
 from api.settings import Settings
+from knowledge.loader import ARTICLES_DIR
 from stack.model import ModelResult, ensure_model
 from stack.processes import Stack, services
 from tests.helpers import make_settings
@@ -46,7 +48,9 @@ def model() -> ModelResult:
 @pytest.fixture(scope="session")
 def running(tmp_path_factory: pytest.TempPathFactory, model: ModelResult) -> Iterator[RunningStack]:
     tmp = tmp_path_factory.mktemp("stack")
-    settings = make_settings(tmp)
+    knowledge = tmp / "articles"  # a copy, so tests may edit answers while the stack runs
+    shutil.copytree(ARTICLES_DIR, knowledge)
+    settings = make_settings(tmp, knowledge_dir=knowledge)
     upgrade(settings.database_url)
     stack = Stack(services(settings, model.path, tmp), tmp / "log")
     with stack, httpx.Client(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60) as api:
