@@ -37,6 +37,7 @@ class Sender(StrEnum):
 class Delivery(StrEnum):
     answered = "answered"  # the bot (or staff) has replied
     pending = "pending"  # stored, not yet answered (e.g. Rasa was down)
+    to_staff = "to_staff"  # the conversation is with staff: the bot stays silent
     sent = "sent"  # an outgoing message
 
 
@@ -71,3 +72,42 @@ class Message(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class HandoffReason(StrEnum):
+    asked = "asked"  # the person asked for a person
+    not_understood = "not_understood"  # two failed understandings in a row
+    crisis = "crisis"  # the crisis screen matched
+    sensitive = "sensitive"  # violence at home, a child at risk: offered and accepted
+    staff = "staff"  # staff took over a live conversation
+
+
+class Priority(StrEnum):
+    urgent = "urgent"
+    normal = "normal"
+
+
+class HandoffStatus(StrEnum):
+    waiting = "waiting"
+    taken = "taken"
+    closed = "closed"
+    cancelled = "cancelled"  # the person went back to the bot
+
+
+OPEN_HANDOFF = (HandoffStatus.waiting.value, HandoffStatus.taken.value)
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str | None] = mapped_column(String(64))  # e.g. the crisis category
+    priority: Mapped[str] = mapped_column(String(16), default=Priority.normal.value)
+    status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.waiting.value, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    taken_by: Mapped[int | None] = mapped_column(Integer)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(200))
