@@ -22,6 +22,23 @@ def language_of(metadata: dict[str, Any] | None) -> str:
     return lang if isinstance(lang, str) and is_supported(lang) else "en"
 
 
+def talk_to_person_button(lang: str) -> dict[str, str]:
+    return {"title": phrase("talk_to_person", lang), "payload": "/ask_human"}
+
+
+TOPIC_BUTTONS = (
+    ("topic_health", "/kb_health_rights_by_status"),
+    ("topic_gp", "/kb_gp_get_a_gp"),
+    ("topic_residence", "/kb_residence_asylum_process"),
+    ("topic_child_welfare", "/kb_cw_what_barnevernet_does"),
+)
+
+
+def topic_buttons(lang: str) -> list[dict[str, str]]:
+    buttons = [{"title": phrase(key, lang), "payload": payload} for key, payload in TOPIC_BUTTONS]
+    return [*buttons, talk_to_person_button(lang)]
+
+
 def simple(kind: str, text: str, lang: str, buttons: list[dict[str, str]] | None = None) -> Payload:
     return {"kind": kind, "text": text, "language": lang, "buttons": buttons or []}
 
@@ -45,9 +62,7 @@ def answer_payload(article: Article, lang: str, status: Status | None = None) ->
         "topic": article.topic.value,
         "title": article.title.get(text_lang) or article.title.get(MASTER) or article.id,
         "status": status.value if status and status in answer.by_status else None,
-        "sources": [
-            {"url": str(s.url), "title": s.title, "checked": s.checked.isoformat()} for s in article.sources
-        ],
+        "sources": [{"url": str(s.url), "title": s.title, "checked": s.checked.isoformat()} for s in article.sources],
         "last_verified": article.last_verified.isoformat(),
         "provenance": {
             "method": answer.provenance.value,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
@@ -53,6 +54,16 @@ def add_message(
     return message
 
 
-def messages(session: Session, conversation_id: str) -> list[Message]:
-    stmt = select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
+def messages(session: Session, conversation_id: str, after: int = 0) -> list[Message]:
+    stmt = select(Message).where(Message.conversation_id == conversation_id, Message.seq > after).order_by(Message.seq)
     return list(session.scalars(stmt))
+
+
+def recent_person_messages(session: Session, conversation_id: str, seconds: int) -> int:
+    since = utcnow() - dt.timedelta(seconds=seconds)
+    stmt = select(func.count(Message.id)).where(
+        Message.conversation_id == conversation_id,
+        Message.sender == Sender.person.value,
+        Message.created_at >= since,
+    )
+    return session.scalar(stmt) or 0

@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.rasa_client import RasaClient
 from api.routes import chat, health
+from api.safety.crisis import crisis_screen
+from api.security import BodySizeLimit, SlidingWindow, security_headers
 from api.settings import Settings, get_settings
 from knowledge.loader import KnowledgeStore
 
@@ -46,6 +48,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.knowledge = KnowledgeStore(settings.knowledge_dir)
+    app.state.client_limiter = SlidingWindow(settings.rate_limit_per_client)
+    crisis_screen()  # a malformed crisis lexicon stops the start, with the reason, instead of a silent gap
+    app.middleware("http")(security_headers)
+    app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -58,12 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()
-        ]
-        return JSONResponse(
-            status_code=422, content={"error": "invalid_request", "detail": "; ".join(problems)}
-        )
+        problems = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"error": "invalid_request", "detail": "; ".join(problems)})
 
     app.include_router(chat.router)
     app.include_router(health.router)
@@ -72,8 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory api.main:app_factory``."""
-    logging.basicConfig(
-        level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     return create_app()

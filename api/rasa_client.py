@@ -56,7 +56,5 @@ def to_payloads(messages: list[dict[str, Any]], lang: str) -> list[dict[str, Any
             payloads.append(custom)
         elif isinstance(message.get("text"), str):
             buttons = message.get("buttons") or []
-            payloads.append(
-                {"kind": "smalltalk", "text": message["text"], "language": lang, "buttons": buttons}
-            )
+            payloads.append({"kind": "smalltalk", "text": message["text"], "language": lang, "buttons": buttons})
     return payloads

@@ -64,6 +64,9 @@ class Reply(BaseModel):
     sources: list[SourceOut] = Field(default_factory=list)
     last_verified: dt.date | None = None
     provenance: ProvenanceOut | None = None
+    handoff_reason: str | None = Field(default=None, description="set by the bot when it hands over")
+    staff_role: str | None = Field(default=None, description="who is answering, when staff answer")
+    original: str | None = Field(default=None, description="the text before machine translation")
 
 
 class ConversationCreate(BaseModel):

@@ -38,9 +38,7 @@ def parse_opening_hours(text: str) -> tuple[OpeningSpan, ...]:
             continue
         m = _SPAN.match(part)
         if not m or m["d1"] not in _DAYS or (m["d2"] and m["d2"] not in _DAYS):
-            raise ValueError(
-                f"opening hours: cannot read {part!r}; write e.g. 'mon-fri 09:00-15:00; sat 10:00-13:00'"
-            )
+            raise ValueError(f"opening hours: cannot read {part!r}; write e.g. 'mon-fri 09:00-15:00; sat 10:00-13:00'")
         first = _DAYS.index(m["d1"])
         last = _DAYS.index(m["d2"]) if m["d2"] else first
         start, end = dt.time.fromisoformat(m["h1"].zfill(5)), dt.time.fromisoformat(m["h2"].zfill(5))
@@ -72,6 +70,10 @@ class Settings(BaseSettings):
     handoff_retention_days: int = Field(default=90, ge=1)
 
     max_message_chars: int = Field(default=2000, ge=1)
+    max_request_bytes: int = Field(default=32_768, ge=256)
+    rate_limit_per_conversation: int = Field(default=20, ge=1)  # person messages a minute
+    rate_limit_per_client: int = Field(default=120, ge=1)  # requests a minute from one address
+    retention_interval_minutes: int = Field(default=60, ge=1)
     knowledge_dir: Path = ROOT / "knowledge" / "articles"
     translation_models_dir: Path | None = None
     log_level: str = "INFO"

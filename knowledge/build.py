@@ -95,6 +95,4 @@ def write(generated: list[Generated]) -> list[Path]:
 
 
 def out_of_date(generated: list[Generated]) -> list[Path]:
-    return [
-        g.path for g in generated if not g.path.exists() or g.path.read_text(encoding="utf-8") != g.content
-    ]
+    return [g.path for g in generated if not g.path.exists() or g.path.read_text(encoding="utf-8") != g.content]

@@ -60,15 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_validate = sub.add_parser("validate", help="check every article file; exit 1 on errors")
     p_validate.add_argument("root", nargs="?", type=Path, default=ARTICLES_DIR)
-    p_report = sub.add_parser(
-        "report", help="coverage table: article x language (ok/stale/draft/machine/missing)"
-    )
+    p_report = sub.add_parser("report", help="coverage table: article x language (ok/stale/draft/machine/missing)")
     p_report.add_argument("root", nargs="?", type=Path, default=ARTICLES_DIR)
     p_report.add_argument("--markdown", action="store_true", help="print Markdown tables")
     p_build = sub.add_parser("build", help="generate the Rasa training data under data/nlu/ and bot/")
-    p_build.add_argument(
-        "--check", action="store_true", help="only check that the generated files are current"
-    )
+    p_build.add_argument("--check", action="store_true", help="only check that the generated files are current")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root)

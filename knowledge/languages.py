@@ -33,3 +33,15 @@ BY_CODE: dict[str, Language] = {lang.code: lang for lang in LANGUAGES}
 
 def is_supported(code: str | None) -> bool:
     return code in BY_CODE
+
+
+# Short weekday names, Monday first, for telling the person the opening hours in their language.
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "nb": ("man", "tir", "ons", "tor", "fre", "lør", "søn"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "uk": ("пн", "вт", "ср", "чт", "пт", "сб", "нд"),
+    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    "ti": ("ሰኑይ", "ሰሉስ", "ረቡዕ", "ሓሙስ", "ዓርቢ", "ቀዳም", "ሰንበት"),
+    "so": ("Isniin", "Talaado", "Arbaco", "Khamiis", "Jimce", "Sabti", "Axad"),
+    "fa": ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"),
+}

@@ -109,6 +109,8 @@ class Article(_Strict):
     review_by: dt.date
     sources: list[Source] = Field(min_length=1)
     source_notes: str | None = None
+    # violence at home, a child at risk ...: every answer offers "talk to a person"
+    sensitive: bool = False
     answers: dict[str, Answer]
     examples: dict[str, list[str]]
 

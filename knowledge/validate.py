@@ -217,8 +217,7 @@ class _Checker:
             if missing:
                 self.add(
                     "numbers-differ",
-                    f"'{code}' text lacks number(s) {sorted(missing)} that the nb text has; "
-                    "check the translation",
+                    f"'{code}' text lacks number(s) {sorted(missing)} that the nb text has; check the translation",
                     "answers",
                     code,
                     "text",
@@ -240,17 +239,13 @@ def check_examples(loaded: list[tuple[Path, Article]]) -> list[Problem]:
             for question in questions:
                 key = normalise_question(question)
                 if not key:
-                    problems.append(
-                        Problem(path, "duplicate-example", f"'{code}': an empty example question")
-                    )
+                    problems.append(Problem(path, "duplicate-example", f"'{code}': an empty example question"))
                     continue
                 other = seen.get((code, key))
                 if other is not None:
                     _other_path, other_id = other
                     where = "twice in this article" if other_id == article.id else f"also in '{other_id}'"
-                    problems.append(
-                        Problem(path, "duplicate-example", f"'{code}' example {question!r} is {where}")
-                    )
+                    problems.append(Problem(path, "duplicate-example", f"'{code}' example {question!r} is {where}"))
                     continue
                 seen[(code, key)] = (path, article.id)
                 by_language[code].append((key, path, article.id))
@@ -288,9 +283,7 @@ def validate_tree(root: Path, today: dt.date | None = None) -> Report:
             report.problems.append(Problem(exc.path, "schema", exc.message, exc.line))
             continue
         if article.id in ids:
-            report.problems.append(
-                Problem(path, "schema", f"the id '{article.id}' is also used by {ids[article.id]}")
-            )
+            report.problems.append(Problem(path, "schema", f"the id '{article.id}' is also used by {ids[article.id]}"))
             continue
         ids[article.id] = path
         loaded.append((path, article))

@@ -27,7 +27,7 @@ class TrainingFailed(Exception):
 
 def training_inputs(root: Path = ROOT) -> list[Path]:
     bot, nlu = root / "bot", root / "data" / "nlu"
-    files = [bot / "config.yml", bot / "requirements.lock"]
+    files = [bot / "config.yml", bot / "requirements.lock", *sorted((bot / "components").glob("*.py"))]
     files += sorted((bot / "domain").glob("*.yml")) + sorted((bot / "data").glob("*.yml"))
     files += sorted(nlu.glob("*.yml"))
     return files
@@ -58,6 +58,7 @@ def rasa_env() -> dict[str, str]:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONWARNINGS": "ignore",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONPATH": str(BOT_DIR),  # our custom Rasa components live in bot/components
         }
     )
     return env

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -51,6 +52,14 @@ class Service:
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 (for test and benchmark stacks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def tracker_store_config(database_url: str) -> dict[str, object]:
@@ -148,7 +157,7 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         service.log_path = self.log_dir / f"{service.name}.log"
         env = {**os.environ, **service.env, **self.extra_env}
-        env["PYTHONPATH"] = str(ROOT)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), str(ROOT)) if p)
         with service.log_path.open("ab") as out:
             service.process = subprocess.Popen(
                 service.cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -10,7 +10,9 @@ from types import FrameType
 
 from pydantic import ValidationError
 
+from api.db import session_scope
 from api.migrate import upgrade
+from api.retention import purge
 from api.settings import Settings
 from knowledge import build
 from knowledge.loader import KnowledgeError
@@ -31,6 +33,15 @@ def prepare(settings: Settings) -> None:
     changed = build.write(build.generate(build.load_all()))
     for path in changed:
         _say(f"  regenerated {path.relative_to(ROOT)} from the knowledge files")
+
+
+def _retention(settings: Settings) -> None:
+    """The scheduled retention job (see api.retention); a failure is logged, not fatal."""
+    try:
+        with session_scope(settings.database_url) as session:
+            purge(session, settings)
+    except Exception:
+        log.exception("retention job failed; it runs again in %d minutes", settings.retention_interval_minutes)
 
 
 def main() -> int:
@@ -84,7 +95,11 @@ def main() -> int:
         "Press Ctrl-C to stop."
     )
     exit_code = 0
+    next_purge = 0.0
     while not stopping:
+        if time.monotonic() >= next_purge:
+            next_purge = time.monotonic() + settings.retention_interval_minutes * 60
+            _retention(settings)
         dead = [s for s in stack.services if not s.running]
         if dead:
             for s in dead:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 from api.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from stack.processes import free_port
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
 from api import conversations as store
+from api import handoffs
 from api.deps import RasaDep, SessionDep, SettingsDep
-from api.models import Delivery, Sender
-from api.rasa_client import RasaUnavailable, to_payloads
+from api.models import HandoffStatus, Sender
+from api.retention import delete_conversation
 from api.schemas import (
     ConversationCreate,
     ConversationOut,
     ErrorOut,
+    Kind,
     MessageIn,
     MessageResult,
     Reply,
     Transcript,
     TranscriptMessage,
 )
+from api.security import clean_text
+from api.turns import DEFAULT_LANGUAGE, take_turn
 from knowledge.languages import is_supported
 from knowledge.phrases import phrase
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/conversations", tags=["chat"])
-DEFAULT_LANGUAGE = "en"
 
 
 def _check_lang(lang: str | None) -> str | None:
@@ -61,75 +64,88 @@ def create_conversation(body: ConversationCreate, session: SessionDep) -> Conver
     responses={503: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 async def post_message(
-    conversation_id: str, body: MessageIn, session: SessionDep, rasa: RasaDep, settings: SettingsDep
+    conversation_id: str,
+    body: MessageIn,
+    request: Request,
+    session: SessionDep,
+    rasa: RasaDep,
+    settings: SettingsDep,
 ) -> MessageResult | JSONResponse:
     lang_choice = _check_lang(body.lang)
-    text = body.text.strip()
+    text = clean_text(body.text)
     conversation = store.get(session, conversation_id, lock=True)
     if conversation is None:
         raise _not_found()
-    lang = lang_choice or conversation.language or DEFAULT_LANGUAGE
+    lang = lang_choice or conversation.language or DEFAULT_LANGUAGE  # for errors before detection
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.client_limiter.allow(client) or (
+        store.recent_person_messages(session, conversation.id, seconds=60) >= settings.rate_limit_per_conversation
+    ):
+        raise HTTPException(status_code=429, detail=phrase("rate_limited", lang), headers={"Retry-After": "30"})
     if not text:
         raise HTTPException(status_code=422, detail=phrase("empty_message", lang))
     if len(text) > settings.max_message_chars:
-        raise HTTPException(
-            status_code=413, detail=phrase("too_long", lang, limit=settings.max_message_chars)
-        )
-    conversation.language = lang
-    incoming = store.add_message(
-        session, conversation, sender=Sender.person, text=text, language=lang, delivery=Delivery.pending
-    )
-    session.commit()  # stored before anything is forwarded: nothing is lost if Rasa is down
-
-    try:
-        raw = await rasa.send(conversation.id, text, {"lang": lang})
-        payloads = to_payloads(raw, lang)
-        if not payloads:
-            raise RasaUnavailable("Rasa answered with no reply (is the action server down?)")
-        replies = [Reply.model_validate(p) for p in payloads]
-    except (RasaUnavailable, ValidationError) as exc:
-        log.warning("message %s stored but not answered: %s", incoming.id, exc)
+        raise HTTPException(status_code=413, detail=phrase("too_long", lang, limit=settings.max_message_chars))
+    turn = await take_turn(session, settings, rasa, conversation, text, lang_choice)
+    lang = turn.language
+    if turn.unavailable:
+        log.warning("message %s stored but not answered: %s", turn.incoming.id, turn.unavailable)
         error = ErrorOut(
             error="assistant_unavailable",
-            detail=str(exc) if isinstance(exc, RasaUnavailable) else "the assistant gave an invalid reply",
+            detail=turn.unavailable,
             message=phrase("unavailable", lang),
             stored=True,
         )
         return JSONResponse(status_code=503, content=error.model_dump())
-
-    conversation = store.get(session, conversation_id, lock=True) or conversation
-    incoming.delivery = Delivery.answered.value
-    for reply in replies:
-        store.add_message(
-            session,
-            conversation,
-            sender=Sender.bot,
-            text=reply.text,
-            language=reply.language,
-            kind=reply.kind.value,
-            payload=reply.model_dump(mode="json", exclude={"text", "language", "kind"}),
-        )
-    session.commit()
-    log.info(
-        "message %s answered with %d reply(ies): %s", incoming.id, len(replies), [r.kind for r in replies]
-    )
+    log.info("message %s: %d reply(ies) %s", turn.incoming.id, len(turn.replies), [r.kind for r in turn.replies])
     return MessageResult(
-        conversation_id=conversation.id, message_id=incoming.id, language=lang, replies=replies
+        conversation_id=conversation.id, message_id=turn.incoming.id, language=lang, replies=turn.replies
     )
+
+
+@router.patch("/{conversation_id}", response_model=ConversationOut)
+def set_language(conversation_id: str, body: ConversationCreate, session: SessionDep) -> ConversationOut:
+    """The language picker: the conversation continues in ``lang``."""
+    conversation = store.get(session, conversation_id)
+    if conversation is None:
+        raise _not_found()
+    conversation.language = _check_lang(body.lang) or conversation.language
+    session.commit()
+    return ConversationOut(
+        id=conversation.id, language=conversation.language, state=conversation.state, created_at=conversation.created_at
+    )
+
+
+@router.post("/{conversation_id}/handoff/cancel", response_model=MessageResult)
+def cancel_handoff(conversation_id: str, session: SessionDep) -> MessageResult:
+    """The person goes back to the bot; staff see the handoff as cancelled."""
+    conversation = store.get(session, conversation_id, lock=True)
+    if conversation is None:
+        raise _not_found()
+    lang = conversation.language or DEFAULT_LANGUAGE
+    if not handoffs.end(session, conversation, HandoffStatus.cancelled):
+        raise HTTPException(status_code=409, detail="this conversation is not with staff")
+    reply = Reply(text=phrase("handoff_cancelled", lang), language=lang, kind=Kind.smalltalk)
+    message = store.add_message(
+        session, conversation, sender=Sender.system, text=reply.text, language=lang, kind=reply.kind.value
+    )
+    session.commit()
+    return MessageResult(conversation_id=conversation.id, message_id=message.id, language=lang, replies=[reply])
 
 
 @router.get("/{conversation_id}", response_model=Transcript)
-def get_transcript(conversation_id: str, session: SessionDep) -> Transcript:
+def get_transcript(
+    conversation_id: str, session: SessionDep, after: Annotated[int, Query(ge=0, description="only seq > after")] = 0
+) -> Transcript:
+    """What the person may see; poll with ``after`` (the last seq you have) for staff replies."""
     conversation = store.get(session, conversation_id)
     if conversation is None:
         raise _not_found()
     items = []
-    for m in store.messages(session, conversation.id):
+    for m in store.messages(session, conversation.id, after=after):
         reply = None
         if m.sender != Sender.person.value and m.kind:
-            reply = Reply.model_validate(
-                {**m.payload, "text": m.text, "language": m.language, "kind": m.kind}
-            )
+            reply = Reply.model_validate({**m.payload, "text": m.text, "language": m.language, "kind": m.kind})
         items.append(
             TranscriptMessage(
                 seq=m.seq,
@@ -149,3 +165,13 @@ def get_transcript(conversation_id: str, session: SessionDep) -> Transcript:
         created_at=conversation.created_at,
         messages=items,
     )
+
+
+@router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_chat(conversation_id: str, session: SessionDep) -> Response:
+    """Delete my chat: the messages, any handoff and feedback, and Rasa's tracker events."""
+    if not delete_conversation(session, conversation_id):
+        raise _not_found()
+    session.commit()
+    log.info("conversation deleted on request")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

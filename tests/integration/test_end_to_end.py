@@ -22,11 +22,11 @@ def test_health_sees_real_rasa_and_action_server(running: RunningStack) -> None:
 
 def test_question_answered_by_custom_action_from_knowledge_file(running: RunningStack) -> None:
     cid = running.new_conversation("nb")
-    response = running.say(cid, "Hvordan får jeg fastlege?")
+    response = running.say(cid, "hvordan bytter jeg fastlege")
     assert response.status_code == 200, response.text
     [reply] = response.json()["replies"]
     assert reply["kind"] == "answer"
-    assert reply["article_id"] == "gp-get-a-gp"
+    assert reply["article_id"] == "gp-change-gp"
     assert reply["topic"] == "gp"
     assert reply["language"] == "nb"
     assert "fastlege" in reply["text"]
@@ -42,10 +42,10 @@ def test_question_answered_by_custom_action_from_knowledge_file(running: Running
 
 def test_english_answer_comes_from_the_english_text(running: RunningStack) -> None:
     cid = running.new_conversation("en")
-    reply = running.say(cid, "how do i get a GP").json()["replies"][0]
-    assert reply["article_id"] == "gp-get-a-gp"
+    reply = running.say(cid, "how do i change my fastlege").json()["replies"][0]
+    assert reply["article_id"] == "gp-change-gp"
     assert reply["language"] == "en"
-    assert "regular doctor" in reply["text"]
+    assert "Bytte fastlege" in reply["text"]
 
 
 def test_greeting_is_small_talk_in_the_chosen_language(running: RunningStack) -> None:
@@ -57,11 +57,11 @@ def test_greeting_is_small_talk_in_the_chosen_language(running: RunningStack) ->
 
 def test_transcript_shows_the_person_what_was_said(running: RunningStack) -> None:
     cid = running.new_conversation("en")
-    running.say(cid, "how do i get a GP")
+    running.say(cid, "how do i change my fastlege")
     transcript = running.api.get(f"/api/conversations/{cid}").json()
     senders = [m["sender"] for m in transcript["messages"]]
     assert senders == ["person", "bot"]
-    assert transcript["messages"][1]["reply"]["article_id"] == "gp-get-a-gp"
+    assert transcript["messages"][1]["reply"]["article_id"] == "gp-change-gp"
 
 
 def test_unchanged_model_is_not_retrained(running: RunningStack) -> None:
@@ -81,11 +81,11 @@ def test_message_kept_and_503_while_a_component_is_down_then_conversation_contin
     running: RunningStack, component: str
 ) -> None:
     cid = running.new_conversation("en")
-    assert running.say(cid, "how do i get a GP").status_code == 200
+    assert running.say(cid, "how do i change my fastlege").status_code == 200
     service = running.stack.get(component)
     running.stack.stop(service)
     try:
-        down = running.say(cid, "can i get a fastlege with d-number")
+        down = running.say(cid, "what can my fastlege help with")
         assert down.status_code == 503
         assert down.json()["stored"] is True
         assert "temporarily unavailable" in down.json()["message"]
@@ -95,7 +95,7 @@ def test_message_kept_and_503_while_a_component_is_down_then_conversation_contin
     finally:
         running.stack.start(service)
         running.stack.wait_ready(service)
-    back = running.say(cid, "how to change my GP")
+    back = running.say(cid, "how do i change my fastlege")
     assert back.status_code == 200, back.text
     assert back.json()["replies"][0]["kind"] == "answer"
     assert _stored(running, cid) == [

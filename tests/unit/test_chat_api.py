@@ -62,16 +62,12 @@ def test_unknown_conversation_is_404(client: TestClient) -> None:
     assert response.json()["error"] == "not_found"
 
 
-def test_empty_and_oversize_messages_are_refused_and_not_stored(
-    client: TestClient, settings: Settings
-) -> None:
+def test_empty_and_oversize_messages_are_refused_and_not_stored(client: TestClient, settings: Settings) -> None:
     cid = new_conversation(client, "en")
     empty = client.post(f"/api/conversations/{cid}/messages", json={"text": "   "})
     assert empty.status_code == 422
     assert "empty" in empty.json()["detail"]
-    big = client.post(
-        f"/api/conversations/{cid}/messages", json={"text": "a" * (settings.max_message_chars + 1)}
-    )
+    big = client.post(f"/api/conversations/{cid}/messages", json={"text": "a" * (settings.max_message_chars + 1)})
     assert big.status_code == 413
     assert str(settings.max_message_chars) in big.json()["detail"]
     assert client.get(f"/api/conversations/{cid}").json()["messages"] == []

@@ -54,9 +54,7 @@ def test_invalid_fixture_fails_with_a_clear_message(rule: str) -> None:
 def test_problems_point_at_the_line() -> None:
     report = validate_tree(FIXTURES / "review-due" / "invalid", today=TODAY)
     [problem] = report.problems
-    line = (
-        (FIXTURES / "review-due" / "invalid" / "fixture-one.yml").read_text().splitlines()[problem.line - 1]
-    )
+    line = (FIXTURES / "review-due" / "invalid" / "fixture-one.yml").read_text().splitlines()[problem.line - 1]
     assert line.startswith("review_by:")
     assert problem.render().startswith("ERROR [review-due] ") and ":16: " in problem.render()
 
