@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.compose import answer_payload, language_of, simple, talk_to_person_button
-from actions.store import knowledge_store
+from actions.store import knowledge_store, translator
 from knowledge.build import ANSWER_ACTION, article_id_for
 from knowledge.model import Status
 from knowledge.phrases import phrase
@@ -36,7 +36,7 @@ def answer_article(dispatcher: CollectingDispatcher, article_id: str, lang: str,
         dispatcher.utter_message(json_message=simple("error", phrase("error_generic", lang), lang))
         return False
     known = Status(status) if status is not None and status in Status.__members__ else None
-    payload = answer_payload(article, lang, known)
+    payload = answer_payload(article, lang, known, translator().translate)
     if status == UNKNOWN and article.has_status_variants:
         payload["notes"].append(phrase("status_unknown_answer", lang))
     if article.sensitive:

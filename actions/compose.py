@@ -7,6 +7,7 @@ A payload is a dict with the fields of the API's ``Reply`` model: ``text``, ``la
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from knowledge.languages import BY_CODE, MASTER, is_supported
@@ -43,8 +44,28 @@ def simple(kind: str, text: str, lang: str, buttons: list[dict[str, str]] | None
     return {"kind": kind, "text": text, "language": lang, "buttons": buttons or []}
 
 
-def answer_payload(article: Article, lang: str, status: Status | None = None) -> Payload:
-    """The article's answer in ``lang``; else the English or Norwegian text with a note."""
+Translate = Callable[[str, str, str], str | None]
+
+
+def answer_payload(
+    article: Article, lang: str, status: Status | None = None, translate: Translate | None = None
+) -> Payload:
+    """The article's answer in ``lang``: the curated text; else a machine translation of the
+    Norwegian master (labelled, with the original); else the English or Norwegian text with a note."""
+    if lang not in article.answers and translate is not None:
+        master = article.answers[MASTER]
+        machine = translate(master.for_status(status), MASTER, lang)
+        if machine:
+            payload = answer_payload(article, MASTER, status)
+            payload.update(
+                text=machine,
+                language=lang,
+                requested_language=lang,
+                original=master.for_status(status),
+                notes=[phrase("machine_label", lang)],
+                provenance={**payload["provenance"], "method": "machine", "review": "unreviewed"},
+            )
+            return payload
     text_lang = next(code for code in (lang, *TEXT_FALLBACK) if code in article.answers)
     answer = article.answers[text_lang]
     text = answer.for_status(status)

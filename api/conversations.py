@@ -67,3 +67,8 @@ def recent_person_messages(session: Session, conversation_id: str, seconds: int)
         Message.created_at >= since,
     )
     return session.scalar(stmt) or 0
+
+
+def message_at(session: Session, conversation_id: str, seq: int) -> Message | None:
+    stmt = select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq)
+    return session.scalars(stmt).first()

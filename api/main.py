@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.rasa_client import RasaClient
@@ -17,6 +17,8 @@ from api.routes import chat, health
 from api.safety.crisis import crisis_screen
 from api.security import BodySizeLimit, SlidingWindow, security_headers
 from api.settings import Settings, get_settings
+from api.staff import routes as staff
+from api.translation import for_settings
 from knowledge.loader import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        app.state.translation = for_settings(settings)
         try:
             yield
         finally:
@@ -54,8 +57,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if request.url.path.startswith("/staff"):
+            return staff.templates.TemplateResponse(
+                request,
+                "error.html",
+                {"status": exc.status_code, "heading": f"{exc.status_code}", "message": detail, "user": None},
+                status_code=exc.status_code,
+            )
         return JSONResponse(
             status_code=exc.status_code,
             content={"error": _error_name(exc.status_code), "detail": detail},
@@ -69,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(chat.router)
     app.include_router(health.router)
+    staff.install(app)
     return app
 
 

@@ -53,6 +53,9 @@ class Conversation(Base):
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", order_by="Message.seq"
     )
+    handoffs: Mapped[list[Handoff]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    notes: Mapped[list[Note]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    feedback: Mapped[list[Feedback]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
 class Message(Base):
@@ -111,3 +114,72 @@ class Handoff(Base):
     taken_by: Mapped[int | None] = mapped_column(Integer)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class Role(StrEnum):
+    staff = "staff"  # the queue, transcripts, replies, notes
+    editor = "editor"  # the unanswered-questions report for content work
+    admin = "admin"  # everything, including the access log
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    # what the person sees as "who is answering" (a role, not a name), e.g. "Helsesykepleier"
+    display_role: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StaffSession(Base):
+    """Server-side sessions: the cookie holds a random token; the table holds its hash."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AccessLog(Base):
+    """Who opened which transcript when (Normen factsheet 15). Kept after the conversation is gone."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+
+
+class Feedback(Base):
+    """Helpful / not helpful on one bot message, for editors."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[str | None] = mapped_column(String(60))
+    helpful: Mapped[bool] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

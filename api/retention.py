@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, exists, inspect, select, text
 from sqlalchemy.orm import Session
 
 from api.db import session_scope
-from api.models import OPEN_HANDOFF, Conversation, Handoff, utcnow
+from api.models import OPEN_HANDOFF, Conversation, Handoff, StaffSession, utcnow
 from api.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ def purge(session: Session, settings: Settings, now: dt.datetime | None = None) 
     if _has_events_table(conn):
         oldest = min(cutoff, handoff_cutoff).timestamp()
         events += conn.execute(text("DELETE FROM events WHERE timestamp < :t"), {"t": oldest}).rowcount or 0
+    session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
     session.commit()
     if ids or events:
         log.info("retention: deleted %d conversation(s) and %d tracker event(s)", len(ids), events)

@@ -120,3 +120,10 @@ class ErrorOut(BaseModel):
     detail: str
     message: str | None = Field(default=None, description="a short text for the person, in their language")
     stored: bool = False
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = Field(ge=1, description="the seq of the assistant's message, from the transcript")
+    helpful: bool

@@ -72,7 +72,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -470,3 +473,8 @@ class TranslationService:
 def translation_service(packages_dir: Path, models_dir: Path | None) -> TranslationService:
     """One service per (packages_dir, models_dir) in a process."""
     return TranslationService(packages_dir, models_dir)
+
+
+def for_settings(settings: Settings) -> TranslationService:
+    """The service for these settings: packages under VAR_DIR, models from TRANSLATION_MODELS_DIR."""
+    return translation_service(settings.var_dir / "argos" / "packages", settings.translation_models_dir)

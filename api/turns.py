@@ -25,6 +25,7 @@ from api.safety.crisis import crisis_screen
 from api.safety.redact import redact
 from api.schemas import Button, Kind, Reply
 from api.settings import Settings
+from api.translation import TranslationService
 from knowledge.languages import LANGUAGES, is_supported
 from knowledge.phrases import phrase
 
@@ -91,6 +92,7 @@ async def take_turn(
     conversation: Conversation,
     text: str,
     explicit_lang: str | None,
+    translator: TranslationService | None = None,
 ) -> Turn:
     matches = crisis_screen().screen(text)  # first, and on the text as written
     lang, switched_to, unsupported = resolve_language(text, conversation.language, explicit_lang)
@@ -124,6 +126,13 @@ async def take_turn(
         return turn
 
     local: Reply | None = None
+    forward, notes = clean, []
+    if unsupported and translator is not None and translator.can_translate(unsupported, "en"):
+        english = translator.translate(clean, unsupported, "en")
+        if english:  # a language we have no training data for: the bot reads it in English
+            forward, lang, notes = english, "en", [phrase("machine_label", "en")]
+            unsupported = None
+            conversation.language = lang
     if switched_to:
         local = Reply(text=phrase("language_changed", lang), language=lang, kind=Kind.smalltalk)
     elif unsupported:
@@ -138,7 +147,7 @@ async def take_turn(
 
     session.commit()  # stored before anything is forwarded: nothing is lost if Rasa is down
     try:
-        raw = await rasa.send(conversation.id, clean, {"lang": lang})
+        raw = await rasa.send(conversation.id, forward, {"lang": lang})
         payloads = to_payloads(raw, lang)
         if not payloads:
             raise RasaUnavailable("Rasa answered with no reply (is the action server down?)")
@@ -151,6 +160,10 @@ async def take_turn(
         return turn
     store.get(session, conversation.id, lock=True)
     incoming.delivery = Delivery.answered.value
+    if notes:
+        incoming.payload = {**incoming.payload, "machine_translation": forward}
+        for reply in replies:
+            reply.notes = [*notes, *reply.notes]
     for reply in list(replies):
         if reply.kind is Kind.handoff:
             reason = HandoffReason(reply.handoff_reason or HandoffReason.asked.value)

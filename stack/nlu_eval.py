@@ -66,7 +66,7 @@ def _nlu_yaml(items: list[Example]) -> str:
     return yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def train_and_parse(train: list[Example], test: list[Example], work: Path) -> list[str]:
+def train_and_parse(train: list[Example], test: list[Example], work: Path) -> list[tuple[str, float]]:
     data = work / "nlu.yml"
     data.write_text(_nlu_yaml(train), encoding="utf-8")
     subprocess.run(
@@ -80,7 +80,12 @@ def train_and_parse(train: list[Example], test: list[Example], work: Path) -> li
         input=request, capture_output=True, text=True, check=True, cwd=ROOT, env=rasa_env(),
     )  # fmt: skip
     line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
-    return [intent for intent, _ in json.loads(line.removeprefix("RESULT "))]
+    return [(intent, float(confidence)) for intent, confidence in json.loads(line.removeprefix("RESULT "))]
+
+
+def fallback_threshold() -> float:
+    config = yaml.safe_load((BOT_DIR / "config.yml").read_text(encoding="utf-8"))
+    return float(next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier"))
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -103,20 +108,28 @@ def main(argv: list[str] | None = None) -> int:
     items = examples()
     parts = folds(items, args.folds)
     per_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    confident: dict[str, list[bool]] = defaultdict(list)
+    threshold = fallback_threshold()
     started = time.monotonic()
     for i, test in enumerate(parts):
         train = [x for j, part in enumerate(parts) if j != i for x in part]
         with tempfile.TemporaryDirectory() as tmp:
             predicted = train_and_parse(train, test, Path(tmp))
-        for (_, gold, lang), guess in zip(test, predicted, strict=True):
+        for (_, gold, lang), (guess, confidence) in zip(test, predicted, strict=True):
             per_lang[lang].append((gold, guess))
+            confident[lang].append(confidence >= threshold)
         print(f"fold {i + 1}/{args.folds} done ({time.monotonic() - started:.0f} s)", flush=True)
     print(f"\nNLU {args.folds}-fold cross-validation, {len(items)} examples, {len({x[1] for x in items})} intents\n")
-    print("language  examples  accuracy  macro-F1")
+    print(f"accuracy and macro-F1 of the top intent; 'direct': share above the fallback threshold {threshold}")
+    print("(answered at once), and the accuracy of those; the rest get up to three suggested topics\n")
+    print("language  examples  accuracy  macro-F1   direct  accuracy-direct")
     for lang in CODES:
         pairs = per_lang.get(lang, [])
         accuracy = sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0
-        print(f"{lang:8}  {len(pairs):8}  {accuracy:8.1%}  {macro_f1(pairs):8.3f}")
+        sure = [pair for pair, ok in zip(pairs, confident[lang], strict=True) if ok]
+        direct = len(sure) / len(pairs) if pairs else 0.0
+        sure_acc = sum(g == p for g, p in sure) / len(sure) if sure else 0.0
+        print(f"{lang:8}  {len(pairs):8}  {accuracy:8.1%}  {macro_f1(pairs):8.3f}  {direct:7.1%}  {sure_acc:8.1%}")
     everything = [p for pairs in per_lang.values() for p in pairs]
     print(
         f"{'all':8}  {len(everything):8}  {sum(g == p for g, p in everything) / len(everything):8.1%}"

@@ -45,7 +45,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings), base_url="https://testserver") as c:  # Secure cookies need https
         yield c
 
 
@@ -53,3 +53,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if postgres.SKIP_REASON:
         line = "!" * 30 + " PostgreSQL TESTS SKIPPED: " + "; ".join(postgres.SKIP_REASON) + " " + "!" * 30
         terminalreporter.write_line(line, red=True, bold=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with small cost parameters in tests (production uses argon2-cffi's defaults)."""
+    from argon2 import PasswordHasher
+
+    from api.staff import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 from api import conversations as store
 from api import handoffs
 from api.deps import RasaDep, SessionDep, SettingsDep
-from api.models import HandoffStatus, Sender
+from api.models import Feedback, HandoffStatus, Sender
 from api.retention import delete_conversation
 from api.schemas import (
     ConversationCreate,
     ConversationOut,
     ErrorOut,
+    FeedbackIn,
     Kind,
     MessageIn,
     MessageResult,
@@ -86,7 +87,7 @@ async def post_message(
         raise HTTPException(status_code=422, detail=phrase("empty_message", lang))
     if len(text) > settings.max_message_chars:
         raise HTTPException(status_code=413, detail=phrase("too_long", lang, limit=settings.max_message_chars))
-    turn = await take_turn(session, settings, rasa, conversation, text, lang_choice)
+    turn = await take_turn(session, settings, rasa, conversation, text, lang_choice, request.app.state.translation)
     lang = turn.language
     if turn.unavailable:
         log.warning("message %s stored but not answered: %s", turn.incoming.id, turn.unavailable)
@@ -175,3 +176,24 @@ def delete_chat(conversation_id: str, session: SessionDep) -> Response:
     session.commit()
     log.info("conversation deleted on request")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{conversation_id}/feedback", status_code=status.HTTP_201_CREATED)
+def feedback(conversation_id: str, body: FeedbackIn, session: SessionDep) -> dict[str, bool]:
+    """Helpful / not helpful on one of the assistant's messages; editors see the totals."""
+    conversation = store.get(session, conversation_id)
+    if conversation is None:
+        raise _not_found()
+    message = store.message_at(session, conversation.id, body.seq)
+    if message is None or message.sender == Sender.person.value:
+        raise HTTPException(status_code=422, detail="seq must be one of the assistant's messages in this conversation")
+    session.add(
+        Feedback(
+            conversation_id=conversation.id,
+            seq=body.seq,
+            article_id=(message.payload or {}).get("article_id"),
+            helpful=body.helpful,
+        )
+    )
+    session.commit()
+    return {"stored": True}

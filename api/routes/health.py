@@ -46,6 +46,7 @@ async def health(request: Request, settings: SettingsDep, rasa: RasaDep) -> JSON
         "rasa": {"ok": await rasa.is_up(), "url": settings.rasa_url},
         "action_server": {"ok": await _action_server_up(settings.action_server_url)},
         "knowledge": knowledge,
+        "translation": {"ok": True, **request.app.state.translation.status()},
     }
     serving = all(components[c]["ok"] for c in ("database", "rasa", "action_server"))
     body = {"status": "ok" if serving and knowledge["ok"] else "degraded", "components": components}

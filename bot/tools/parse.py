@@ -1,6 +1,7 @@
 """Run in the bot env: parse messages with a trained model, print JSON predictions.
 
-Reads {"model": path, "texts": [...]} on stdin; writes [[intent, confidence], ...] on stdout.
+Reads {"model": path, "texts": [...]} on stdin; writes, per text, [top intent, its confidence]
+on stdout, where the top intent is the classifier's best guess (``nlu_fallback`` skipped).
 Used by ``python -m stack.nlu_eval`` (app env).
 """
 
@@ -19,7 +20,9 @@ async def main() -> None:
     out = []
     for text in request["texts"]:
         parsed = await agent.parse_message(text)
-        out.append([parsed["intent"]["name"], parsed["intent"]["confidence"]])
+        ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+        best = ranking[0] if ranking else parsed["intent"]
+        out.append([best["name"], best["confidence"]])
     sys.stdout.write("\nRESULT " + json.dumps(out) + "\n")
 
 

@@ -16,6 +16,7 @@ from knowledge.loader import ARTICLES_DIR
 from stack.model import ModelResult, ensure_model
 from stack.processes import Stack, services
 from tests.helpers import make_settings
+from tests.tinymodel import build_tiny_package
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +51,11 @@ def running(tmp_path_factory: pytest.TempPathFactory, model: ModelResult) -> Ite
     tmp = tmp_path_factory.mktemp("stack")
     knowledge = tmp / "articles"  # a copy, so tests may edit answers while the stack runs
     shutil.copytree(ARTICLES_DIR, knowledge)
-    settings = make_settings(tmp, knowledge_dir=knowledge)
+    models = tmp / "argos-models"  # tiny real translation packages (gibberish output, real code path)
+    models.mkdir()
+    for source, target in (("ru", "en"), ("nb", "so")):
+        build_tiny_package(models, source, target)
+    settings = make_settings(tmp, knowledge_dir=knowledge, translation_models_dir=models)
     upgrade(settings.database_url)
     stack = Stack(services(settings, model.path, tmp), tmp / "log")
     with stack, httpx.Client(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60) as api:

@@ -128,8 +128,41 @@ def test_change_language_by_the_picker(running: RunningStack) -> None:
 
 
 def test_unsupported_language_gets_the_picker_in_english_and_norwegian(running: RunningStack) -> None:
-    cid = running.new_conversation("en")
-    [reply] = _replies(running.say(cid, "Здравствуйте, как мне найти врача для ребёнка?"))
+    cid = running.new_conversation("en")  # no Turkish model is installed in the test stack
+    [reply] = _replies(running.say(cid, "Merhaba, çocuğum için nasıl doktor bulabilirim acaba?"))
     assert reply["kind"] == "clarify"
     assert "Velg" in reply["text"] or "velg" in reply["text"]
     assert {b["payload"] for b in reply["buttons"]} == {f"lang:{c}" for c in CODES}
+
+
+def test_unsupported_language_with_a_model_is_read_in_english(running: RunningStack) -> None:
+    """The test stack has a tiny real ru→en package: the message reaches the bot in English."""
+    cid = running.new_conversation("en")
+    replies = _replies(running.say(cid, "Здравствуйте, как мне найти врача для ребёнка?"))
+    assert replies and all(r["language"] == "en" for r in replies)
+    assert any("Machine translated" in note for note in replies[0]["notes"])
+    transcript = running.api.get(f"/api/conversations/{cid}").json()
+    assert transcript["language"] == "en"
+
+
+def test_missing_curated_text_is_machine_translated_and_labelled(running: RunningStack) -> None:
+    """An article without Somali text, with a (tiny, real) nb→so model: labelled machine translation."""
+    import yaml
+
+    path = running.settings.knowledge_dir / "gp" / "gp-what-gp-does.yml"
+    original = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(original)
+    question = data["examples"]["so"][0]
+    del data["answers"]["so"]
+    try:
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        cid = running.new_conversation("so")
+        [reply] = _replies(running.say(cid, question))
+        assert reply["article_id"] == "gp-what-gp-does"
+        assert reply["language"] == "so"
+        assert reply["provenance"]["method"] == "machine"
+        assert reply["original"] == data["answers"]["nb"]["text"]
+        assert reply["text"].startswith("tiny nb to so")  # what the tiny test model always says
+        assert reply["notes"]
+    finally:
+        path.write_text(original, encoding="utf-8")
