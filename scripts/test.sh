@@ -14,6 +14,9 @@ step "lint (ruff) and types (mypy)"
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 
+step "known vulnerabilities (pip-audit, both environments)"
+$PY -m stack.audit
+
 step "knowledge: validate the articles and check the generated training data is current"
 $PY -m knowledge validate
 $PY -m knowledge build --check

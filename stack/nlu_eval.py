@@ -66,11 +66,13 @@ def _nlu_yaml(items: list[Example]) -> str:
     return yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def train_and_parse(train: list[Example], test: list[Example], work: Path) -> list[tuple[str, float]]:
+def train_and_parse(
+    train: list[Example], test: list[Example], work: Path, config: Path = BOT_DIR / "config.yml"
+) -> list[tuple[str, float]]:
     data = work / "nlu.yml"
     data.write_text(_nlu_yaml(train), encoding="utf-8")
     subprocess.run(
-        [str(RASA), "train", "nlu", "--config", str(BOT_DIR / "config.yml"), "--nlu", str(data),
+        [str(RASA), "train", "nlu", "--config", str(config), "--nlu", str(data),
          "--out", str(work), "--fixed-model-name", "fold"],
         check=True, cwd=ROOT, env=rasa_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -83,8 +85,8 @@ def train_and_parse(train: list[Example], test: list[Example], work: Path) -> li
     return [(intent, float(confidence)) for intent, confidence in json.loads(line.removeprefix("RESULT "))]
 
 
-def fallback_threshold() -> float:
-    config = yaml.safe_load((BOT_DIR / "config.yml").read_text(encoding="utf-8"))
+def fallback_threshold(path: Path = BOT_DIR / "config.yml") -> float:
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
     return float(next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier"))
 
 
@@ -104,17 +106,18 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.nlu_eval")
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--config", type=Path, default=BOT_DIR / "config.yml", help="a pipeline to compare")
     args = parser.parse_args(argv)
     items = examples()
     parts = folds(items, args.folds)
     per_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
     confident: dict[str, list[bool]] = defaultdict(list)
-    threshold = fallback_threshold()
+    threshold = fallback_threshold(args.config)
     started = time.monotonic()
     for i, test in enumerate(parts):
         train = [x for j, part in enumerate(parts) if j != i for x in part]
         with tempfile.TemporaryDirectory() as tmp:
-            predicted = train_and_parse(train, test, Path(tmp))
+            predicted = train_and_parse(train, test, Path(tmp), args.config)
         for (_, gold, lang), (guess, confidence) in zip(test, predicted, strict=True):
             per_lang[lang].append((gold, guess))
             confident[lang].append(confidence >= threshold)
