@@ -41,6 +41,18 @@ find_python310() {
   return 1
 }
 
+# --- a browser and fonts for the page tests (Debian packages) ------------------------------------
+# Chromium for the headless browser tests; Noto fonts so Ge'ez (Tigrinya) and Arabic script render.
+if [ "${SKIP_BROWSER:-}" != "1" ] && { [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-core >/dev/null 2>&1; }; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    say "• installing Debian's chromium and fonts-noto-core (for the browser tests)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null
+  else
+    say "NOTE: the browser tests need Debian's chromium and fonts-noto-core:"
+    say "      sudo apt-get install chromium fonts-noto-core   (or set SKIP_BROWSER=1 to run without them)"
+  fi
+fi
+
 # --- app env ------------------------------------------------------------------------------
 say "• app environment (.venv, Python 3.11+) from uv.lock"
 uv sync --frozen --quiet

@@ -68,7 +68,7 @@ def _nlu_yaml(items: list[Example]) -> str:
 
 def train_and_parse(
     train: list[Example], test: list[Example], work: Path, config: Path = BOT_DIR / "config.yml"
-) -> list[tuple[str, float]]:
+) -> list[tuple[str, float, list[str]]]:
     data = work / "nlu.yml"
     data.write_text(_nlu_yaml(train), encoding="utf-8")
     subprocess.run(
@@ -82,7 +82,7 @@ def train_and_parse(
         input=request, capture_output=True, text=True, check=True, cwd=ROOT, env=rasa_env(),
     )  # fmt: skip
     line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
-    return [(intent, float(confidence)) for intent, confidence in json.loads(line.removeprefix("RESULT "))]
+    return [(intent, float(conf), list(top3)) for intent, conf, top3 in json.loads(line.removeprefix("RESULT "))]
 
 
 def fallback_threshold(path: Path = BOT_DIR / "config.yml") -> float:
@@ -112,27 +112,34 @@ def main(argv: list[str] | None = None) -> int:
     parts = folds(items, args.folds)
     per_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
     confident: dict[str, list[bool]] = defaultdict(list)
+    in_top3: dict[str, list[bool]] = defaultdict(list)
     threshold = fallback_threshold(args.config)
     started = time.monotonic()
     for i, test in enumerate(parts):
         train = [x for j, part in enumerate(parts) if j != i for x in part]
         with tempfile.TemporaryDirectory() as tmp:
             predicted = train_and_parse(train, test, Path(tmp), args.config)
-        for (_, gold, lang), (guess, confidence) in zip(test, predicted, strict=True):
+        for (_, gold, lang), (guess, confidence, top3) in zip(test, predicted, strict=True):
             per_lang[lang].append((gold, guess))
             confident[lang].append(confidence >= threshold)
+            in_top3[lang].append(gold in top3)
         print(f"fold {i + 1}/{args.folds} done ({time.monotonic() - started:.0f} s)", flush=True)
     print(f"\nNLU {args.folds}-fold cross-validation, {len(items)} examples, {len({x[1] for x in items})} intents\n")
     print(f"accuracy and macro-F1 of the top intent; 'direct': share above the fallback threshold {threshold}")
     print("(answered at once), and the accuracy of those; the rest get up to three suggested topics\n")
-    print("language  examples  accuracy  macro-F1   direct  accuracy-direct")
+    print("top-3: the right intent among the three suggestions a miss offers\n")
+    print("language  examples  accuracy  macro-F1   top-3   direct  accuracy-direct")
     for lang in CODES:
         pairs = per_lang.get(lang, [])
         accuracy = sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0
         sure = [pair for pair, ok in zip(pairs, confident[lang], strict=True) if ok]
         direct = len(sure) / len(pairs) if pairs else 0.0
         sure_acc = sum(g == p for g, p in sure) / len(sure) if sure else 0.0
-        print(f"{lang:8}  {len(pairs):8}  {accuracy:8.1%}  {macro_f1(pairs):8.3f}  {direct:7.1%}  {sure_acc:8.1%}")
+        top3_share = sum(in_top3[lang]) / len(in_top3[lang]) if in_top3[lang] else 0.0
+        print(
+            f"{lang:8}  {len(pairs):8}  {accuracy:8.1%}  {macro_f1(pairs):8.3f}  {top3_share:6.1%}  {direct:7.1%}  "
+            f"{sure_acc:8.1%}"
+        )
     everything = [p for pairs in per_lang.values() for p in pairs]
     print(
         f"{'all':8}  {len(everything):8}  {sum(g == p for g, p in everything) / len(everything):8.1%}"

@@ -1,7 +1,7 @@
 """Run in the bot env: parse messages with a trained model, print JSON predictions.
 
 Reads {"model": path, "texts": [...]} on stdin; writes, per text, [top intent, its confidence]
-on stdout, where the top intent is the classifier's best guess (``nlu_fallback`` skipped).
+and the top three, on stdout (``nlu_fallback`` skipped: the classifier's own ranking).
 Used by ``python -m stack.nlu_eval`` (app env).
 """
 
@@ -22,7 +22,7 @@ async def main() -> None:
         parsed = await agent.parse_message(text)
         ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
         best = ranking[0] if ranking else parsed["intent"]
-        out.append([best["name"], best["confidence"]])
+        out.append([best["name"], best["confidence"], [r["name"] for r in ranking[:3]]])
     sys.stdout.write("\nRESULT " + json.dumps(out) + "\n")
 
 
