@@ -1,7 +1,17 @@
-"""The one way the API talks to Rasa: its REST channel on 127.0.0.1."""
+"""The one way the API talks to Rasa: its REST channel on 127.0.0.1.
+
+With several Rasa servers (``RASA_URLS``), each conversation goes to the server chosen by a
+stable hash of its id, so one conversation stays on one server while all are up; when that
+server cannot be reached, the message goes to the next one. The servers share the tracker store
+(SQL) and a Redis lock store, so a conversation continues on another server with its history,
+and two servers never process the same conversation at once. A server that received the message
+but answered too slowly is NOT retried elsewhere (that could answer twice): the message stays
+stored and the person gets a 503.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -15,20 +25,39 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float, transport: httpx.AsyncBaseTransport | None = None):
-        self.base_url = base_url.rstrip("/")
+    def __init__(
+        self, base_urls: str | list[str], timeout: float, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        urls = [base_urls] if isinstance(base_urls, str) else base_urls
+        self.base_urls = [u.rstrip("/") for u in urls]
+        self.base_url = self.base_urls[0]
         self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     async def close(self) -> None:
         await self._client.aclose()
 
+    def servers_for(self, sender_id: str) -> list[str]:
+        """The servers in the order to try them for this conversation (stable per id)."""
+        start = int(hashlib.sha256(sender_id.encode()).hexdigest()[:8], 16) % len(self.base_urls)
+        return self.base_urls[start:] + self.base_urls[:start]
+
     async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
-        url = f"{self.base_url}/webhooks/rest/webhook"
         body = {"sender": sender_id, "message": text, "metadata": metadata}
-        try:
-            response = await self._client.post(url, json=body)
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa is not reachable at {self.base_url}: {type(exc).__name__}") from exc
+        last: Exception | None = None
+        for base in self.servers_for(sender_id):
+            try:
+                response = await self._client.post(f"{base}/webhooks/rest/webhook", json=body)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # not reached: safe to try the next
+                log.warning("Rasa at %s is not reachable (%s); trying the next server", base, type(exc).__name__)
+                last = exc
+                continue
+            except httpx.HTTPError as exc:
+                raise RasaUnavailable(f"Rasa at {base} did not answer: {type(exc).__name__}") from exc
+            return self._replies(response)
+        raise RasaUnavailable(f"no Rasa server is reachable ({len(self.base_urls)} tried)") from last
+
+    @staticmethod
+    def _replies(response: httpx.Response) -> list[dict[str, Any]]:
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
         try:
@@ -39,12 +68,18 @@ class RasaClient:
             raise RasaUnavailable("Rasa answered with an unexpected shape")
         return [m for m in messages if isinstance(m, dict)]
 
+    async def server_states(self) -> dict[str, bool]:
+        states = {}
+        for base in self.base_urls:
+            try:
+                response = await self._client.get(base + "/", timeout=3)
+                states[base] = response.status_code == 200
+            except httpx.HTTPError:
+                states[base] = False
+        return states
+
     async def is_up(self) -> bool:
-        try:
-            response = await self._client.get(self.base_url + "/", timeout=3)
-        except httpx.HTTPError:
-            return False
-        return response.status_code == 200
+        return any((await self.server_states()).values())
 
 
 def to_payloads(messages: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     rasa_port: int = Field(default=5005, ge=1, le=65535)
     action_port: int = Field(default=5055, ge=1, le=65535)
     rasa_url: str = ""  # default: http://127.0.0.1:{rasa_port}
+    rasa_urls: str = ""  # several Rasa servers, comma-separated (scale-out); default: rasa_url
+    redis_url: str = ""  # Rasa's lock store when several Rasa servers share the tracker store
     action_server_url: str = ""  # default: http://127.0.0.1:{action_port}/webhook
     rasa_timeout_seconds: float = Field(default=20.0, gt=0)
 
@@ -108,6 +110,11 @@ class Settings(BaseSettings):
     def as_env(self) -> dict[str, str]:
         """These settings as environment variables, for the processes the run command starts."""
         return {name.upper(): str(value) for name, value in self.model_dump().items() if value is not None}
+
+    @property
+    def rasa_servers(self) -> list[str]:
+        urls = [u.strip().rstrip("/") for u in self.rasa_urls.split(",") if u.strip()]
+        return urls or [self.rasa_url]
 
     @property
     def opening_spans(self) -> tuple[OpeningSpan, ...]:

@@ -72,7 +72,7 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
         config: dict[str, object] = {
             "type": "SQL",
             "dialect": "postgresql",
-            "host": url.host or "127.0.0.1",
+            "url": url.host or "127.0.0.1",  # Rasa passes an endpoint's url on as the SQL host
             "port": url.port or 5432,
             "db": url.database,
             "username": url.username or "postgres",
@@ -83,11 +83,28 @@ def tracker_store_config(database_url: str) -> dict[str, object]:
     raise ValueError(f"unsupported database for Rasa's tracker store: {backend}")
 
 
+def lock_store_config(redis_url: str) -> dict[str, object]:
+    """Rasa's Redis lock store: several Rasa servers never process one conversation at once."""
+    url = make_url(redis_url)
+    config: dict[str, object] = {
+        "type": "redis",
+        "url": url.host or "127.0.0.1",
+        "port": url.port or 6379,
+        "db": int(url.database or 0),
+        "key_prefix": "norway_assistant",
+    }
+    if url.password:
+        config["password"] = url.password
+    return config
+
+
 def write_endpoints(settings: Settings, path: Path) -> Path:
-    config = {
+    config: dict[str, object] = {
         "action_endpoint": {"url": settings.action_server_url},
         "tracker_store": tracker_store_config(settings.database_url),
     }
+    if settings.redis_url:
+        config["lock_store"] = lock_store_config(settings.redis_url)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path

@@ -33,6 +33,7 @@ async def health(request: Request, settings: SettingsDep, rasa: RasaDep) -> JSON
         database: dict[str, Any] = {"ok": True}
     except Exception as exc:
         database = {"ok": False, "error": type(exc).__name__}
+    servers = await rasa.server_states()
     store = request.app.state.knowledge
     store.refresh()
     knowledge = {
@@ -43,7 +44,7 @@ async def health(request: Request, settings: SettingsDep, rasa: RasaDep) -> JSON
     components: dict[str, dict[str, Any]] = {
         "api": {"ok": True},
         "database": database,
-        "rasa": {"ok": await rasa.is_up(), "url": settings.rasa_url},
+        "rasa": {"ok": any(servers.values()), "url": settings.rasa_url, "servers": servers},
         "action_server": {"ok": await _action_server_up(settings.action_server_url)},
         "knowledge": knowledge,
         "translation": {"ok": True, **request.app.state.translation.status()},
