@@ -135,7 +135,10 @@ def _latin(text: str) -> Detection:
     best = max(scores, key=lambda k: scores[k])
     ranked = sorted(scores.values(), reverse=True)
     margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
-    confident = scores[best] >= 0.6 and margin >= 0.3
+    if best in ("nb", "en", "so"):
+        confident = scores[best] >= 0.6 and margin >= 0.3
+    else:  # a language we do not speak: only when it is clear (its damped probability) and not too short
+        confident = scores[best] >= 0.45 and margin >= 0.3 and len(words) >= 4
     return Detection(best, confident, f"latin script; scores {best}={scores[best]:.2f}, margin {margin:.2f}")
 
 

@@ -19,6 +19,7 @@ from api.security import BodySizeLimit, SlidingWindow, security_headers
 from api.settings import Settings, get_settings
 from api.staff import routes as staff
 from api.translation import for_settings
+from api.web import routes as web
 from knowledge.loader import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        app.state.rasa = RasaClient(settings.rasa_servers, settings.rasa_timeout_seconds)
         app.state.translation = for_settings(settings)
         try:
             yield
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chat.router)
     app.include_router(health.router)
     staff.install(app)
+    web.mount(app)
     return app
 
 

@@ -37,7 +37,7 @@ def test_handoff_loop(running: RunningStack) -> None:
     assert running.say(cid, "я чекаю").json()["replies"] == []  # to staff, the bot is silent
 
     base = f"http://127.0.0.1:{running.settings.api_port}"
-    with httpx.Client(base_url=base, timeout=30) as staff:
+    with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as staff:
         assert staff.get("/staff/", follow_redirects=False).status_code == 303  # not logged in
         login = staff.post(
             "/staff/login", data={"username": "loop-nurse", "password": PASSWORD}, follow_redirects=False
