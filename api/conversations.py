@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.models import Conversation, Delivery, Message, Sender, utcnow
+from api.schemas import Reply
 
 
 def create(session: Session, language: str | None) -> Conversation:
@@ -52,6 +53,19 @@ def add_message(
     conversation.updated_at = utcnow()
     session.flush()
     return message
+
+
+def add_reply(session: Session, conversation: Conversation, reply: Reply, sender: Sender = Sender.bot) -> Message:
+    """Store a reply as the person will see it again in the transcript."""
+    return add_message(
+        session,
+        conversation,
+        sender=sender,
+        text=reply.text,
+        language=reply.language,
+        kind=reply.kind.value,
+        payload=reply.model_dump(mode="json", exclude={"text", "language", "kind"}),
+    )
 
 
 def messages(session: Session, conversation_id: str, after: int = 0) -> list[Message]:

@@ -58,3 +58,11 @@ def end(session: Session, conversation: Conversation, status: HandoffStatus, out
     handoff.outcome = outcome
     session.flush()
     return True
+
+
+def take(handoff: Handoff, user_id: int | None) -> None:
+    """A staff member takes the handoff (``None``: released back to the queue)."""
+    if user_id is None:
+        handoff.status, handoff.taken_by, handoff.taken_at = HandoffStatus.waiting.value, None, None
+    else:
+        handoff.status, handoff.taken_by, handoff.taken_at = HandoffStatus.taken.value, user_id, utcnow()

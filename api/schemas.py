@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from knowledge.model import Topic  # one list of topics, in the article format
+
 
 class Kind(StrEnum):
     answer = "answer"
@@ -16,16 +18,6 @@ class Kind(StrEnum):
     smalltalk = "smalltalk"
     fallback = "fallback"
     error = "error"
-
-
-class Topic(StrEnum):
-    health_rights = "health_rights"
-    gp = "gp"
-    residence = "residence"
-    child_welfare = "child_welfare"
-    emergency = "emergency"
-    introduction = "introduction"
-    other = "other"
 
 
 class Button(BaseModel):

@@ -44,15 +44,7 @@ class Turn:
 
 def _store_replies(session: Session, conversation: Conversation, replies: list[Reply]) -> None:
     for reply in replies:
-        store.add_message(
-            session,
-            conversation,
-            sender=Sender.bot,
-            text=reply.text,
-            language=reply.language,
-            kind=reply.kind.value,
-            payload=reply.model_dump(mode="json", exclude={"text", "language", "kind"}),
-        )
+        store.add_reply(session, conversation, reply)
 
 
 def language_picker() -> list[Button]:

@@ -127,9 +127,7 @@ def cancel_handoff(conversation_id: str, session: SessionDep) -> MessageResult:
     if not handoffs.end(session, conversation, HandoffStatus.cancelled):
         raise HTTPException(status_code=409, detail="this conversation is not with staff")
     reply = Reply(text=phrase("handoff_cancelled", lang), language=lang, kind=Kind.smalltalk)
-    message = store.add_message(
-        session, conversation, sender=Sender.system, text=reply.text, language=lang, kind=reply.kind.value
-    )
+    message = store.add_reply(session, conversation, reply, sender=Sender.system)
     session.commit()
     return MessageResult(conversation_id=conversation.id, message_id=message.id, language=lang, replies=[reply])
 

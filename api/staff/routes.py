@@ -229,7 +229,7 @@ def _handoff_or_404(session: Session, handoff_id: int) -> Handoff:
 def take(session: SessionDep, staff: StaffDep, handoff_id: int, csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(staff, csrf)
     handoff = _handoff_or_404(session, handoff_id)
-    handoff.status, handoff.taken_by, handoff.taken_at = HandoffStatus.taken.value, staff.user.id, utcnow()
+    handoffs.take(handoff, staff.user.id)
     session.commit()
     return RedirectResponse(f"/staff/conversations/{handoff.conversation_id}", status_code=303)
 
@@ -238,7 +238,7 @@ def take(session: SessionDep, staff: StaffDep, handoff_id: int, csrf: Annotated[
 def release(session: SessionDep, staff: StaffDep, handoff_id: int, csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(staff, csrf)
     handoff = _handoff_or_404(session, handoff_id)
-    handoff.status, handoff.taken_by, handoff.taken_at = HandoffStatus.waiting.value, None, None
+    handoffs.take(handoff, None)
     session.commit()
     return RedirectResponse("/staff/", status_code=303)
 
@@ -410,16 +410,8 @@ def reply(
     message = staff_reply(_translator(request), _clean(text), conversation.language or "en", staff.user.display_role)
     handoff = handoffs.current(session, conversation.id)
     if handoff is not None and handoff.status == HandoffStatus.waiting.value:
-        handoff.status, handoff.taken_by, handoff.taken_at = HandoffStatus.taken.value, staff.user.id, utcnow()
-    store.add_message(
-        session,
-        conversation,
-        sender=Sender.staff,
-        text=message.text,
-        language=message.language,
-        kind=message.kind.value,
-        payload=message.model_dump(mode="json", exclude={"text", "language", "kind"}),
-    )
+        handoffs.take(handoff, staff.user.id)
+    store.add_reply(session, conversation, message, sender=Sender.staff)
     _log_access(session, staff, conversation.id, "reply")
     session.commit()
     return _back(conversation.id, "Svaret er sendt.")
@@ -456,14 +448,8 @@ def close(
     if not handoffs.end(session, conversation, HandoffStatus.closed, outcome):
         raise HTTPException(status_code=409, detail="this conversation is not with staff")
     lang = conversation.language or "en"
-    store.add_message(
-        session,
-        conversation,
-        sender=Sender.system,
-        text=phrase("handoff_cancelled", lang),
-        language=lang,
-        kind=Kind.smalltalk.value,
-    )
+    back = Reply(text=phrase("handoff_cancelled", lang), language=lang, kind=Kind.smalltalk)
+    store.add_reply(session, conversation, back, sender=Sender.system)
     _log_access(session, staff, conversation.id, f"close: {outcome}")
     session.commit()
     return RedirectResponse("/staff/", status_code=303)
@@ -474,8 +460,7 @@ def takeover(session: SessionDep, staff: StaffDep, conversation_id: str, csrf: A
     """Staff take over a live conversation: the bot goes silent in it."""
     check_csrf(staff, csrf)
     conversation = _conversation_or_404(session, conversation_id)
-    handoff = handoffs.request(session, conversation, HandoffReason.staff)
-    handoff.status, handoff.taken_by, handoff.taken_at = HandoffStatus.taken.value, staff.user.id, utcnow()
+    handoffs.take(handoffs.request(session, conversation, HandoffReason.staff), staff.user.id)
     _log_access(session, staff, conversation.id, "take over")
     session.commit()
     return _back(conversation.id, "Du har tatt over samtalen.")

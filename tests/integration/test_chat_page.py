@@ -10,34 +10,21 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
 
 from api import conversations as store
 from api.db import session_scope
 from api.models import Sender
+from tests.integration.browser import SCREENSHOTS, launch
 from tests.integration.conftest import RunningStack
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 360, "height": 740}
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 STORE_KEY = "nra-chat"
 NATIVE_NAMES = ("Norsk", "English", "Українська", "العربية", "ትግርኛ", "Soomaali", "دری/فارسی")
 PAGE_BUDGET = 100 * 1024
@@ -47,12 +34,7 @@ expect.set_options(timeout=20_000)  # a first answer may wait for Rasa to warm u
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("the chat page tests need Debian's chromium: apt-get install -y chromium fonts-noto-core")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    yield from launch()
 
 
 @dataclass
