@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -124,8 +125,9 @@ def _ago(then: dt.datetime, now: dt.datetime) -> str:
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} t {minutes % 60} min"
 
 
-def _local(at: dt.datetime) -> str:
-    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+def _local(at: dt.datetime, tz: str) -> str:
+    """A time as staff read it: in the service's time zone (TIMEZONE), not the server's."""
+    return at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 # --- login -------------------------------------------------------------------------------------------
@@ -245,6 +247,7 @@ def release(session: SessionDep, staff: StaffDep, handoff_id: int, csrf: Annotat
 
 @router.get("/live", response_class=HTMLResponse)
 def live(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse:
+    tz = request.app.state.settings.timezone
     since = utcnow() - dt.timedelta(days=1)
     counts = (
         select(Message.conversation_id, func.count(Message.id).label("n")).group_by(Message.conversation_id).subquery()
@@ -259,7 +262,7 @@ def live(request: Request, session: SessionDep, staff: StaffDep) -> HTMLResponse
     rows = [
         {
             "id": c.id,
-            "updated": _local(c.updated_at),
+            "updated": _local(c.updated_at, tz),
             "language_name": _lang_name(c.language),
             "count": n,
             "state": c.state,
@@ -297,6 +300,7 @@ def _to_norwegian(service: TranslationService, text: str, lang: str | None) -> t
 def transcript(
     request: Request, session: SessionDep, staff: StaffDep, conversation_id: str, flash: str | None = None
 ) -> HTMLResponse:
+    tz = request.app.state.settings.timezone
     conversation = _conversation_or_404(session, conversation_id)
     _log_access(session, staff, conversation.id, "open transcript")
     session.commit()
@@ -317,7 +321,7 @@ def transcript(
                 "seq": m.seq,
                 "who": payload.get("staff_role")
                 or {"person": "Personen", "bot": "Assistenten"}.get(m.sender, m.sender),
-                "time": _local(m.created_at),
+                "time": _local(m.created_at, tz),
                 "kind": m.kind,
                 "text": m.text,
                 "language": m.language,
@@ -328,7 +332,7 @@ def transcript(
             }
         )
     notes = [
-        {"time": _local(n.created_at), "author": names.get(n.author_id or -1, "?"), "text": n.text}
+        {"time": _local(n.created_at, tz), "author": names.get(n.author_id or -1, "?"), "text": n.text}
         for n in session.scalars(select(Note).where(Note.conversation_id == conversation.id).order_by(Note.id))
     ]
     lang_code = conversation.language or "en"
@@ -471,14 +475,17 @@ def takeover(session: SessionDep, staff: StaffDep, conversation_id: str, csrf: A
 
 @router.get("/access-log", response_class=HTMLResponse)
 def access_log(request: Request, session: SessionDep, staff: AdminDep) -> HTMLResponse:
+    tz = request.app.state.settings.timezone
     rows = [
-        {"at": _local(r.at), "username": r.username, "conversation_id": r.conversation_id, "action": r.action}
+        {"at": _local(r.at, tz), "username": r.username, "conversation_id": r.conversation_id, "action": r.action}
         for r in session.scalars(select(AccessLog).order_by(AccessLog.id.desc()).limit(500))
     ]
     return _page(request, "access_log.html", staff, rows=rows)
 
 
-def unanswered_groups(session: Session, service: TranslationService, limit: int = 200) -> list[dict[str, Any]]:
+def unanswered_groups(
+    session: Session, service: TranslationService, tz: str, limit: int = 200
+) -> list[dict[str, Any]]:
     """Person messages the bot met with a fallback (or a clarify with suggestions), grouped."""
     messages = list(
         session.scalars(
@@ -501,7 +508,7 @@ def unanswered_groups(session: Session, service: TranslationService, limit: int 
         key = normalise(previous.text)
         group = groups.setdefault(key, {"text": previous.text, "language": previous.language, "count": 0})
         group["count"] += 1
-        group["last"] = _local(previous.created_at)
+        group["last"] = _local(previous.created_at, tz)
         languages[key][previous.language or "?"] += 1
     result = []
     for key, group in sorted(groups.items(), key=lambda kv: -int(kv[1]["count"]))[:limit]:
@@ -524,7 +531,7 @@ def unanswered(request: Request, session: SessionDep, staff: EditorDep) -> HTMLR
     for f in session.scalars(select(Feedback)):
         counts[f.article_id or "–"]["helpful" if f.helpful else "not_helpful"] += 1
     feedback = [{"article_id": k, **v} for k, v in sorted(counts.items(), key=lambda kv: -kv[1]["not_helpful"])]
-    groups = unanswered_groups(session, _translator(request))
+    groups = unanswered_groups(session, _translator(request), request.app.state.settings.timezone)
     return _page(request, "unanswered.html", staff, groups=groups, feedback=feedback)
 
 
