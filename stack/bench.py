@@ -16,6 +16,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from contextlib import ExitStack
@@ -98,6 +99,52 @@ def report(timings: dict[str, list[float]], seconds: float, concurrency: int) ->
     return "\n".join(lines)
 
 
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class MemorySampler:
+    """Peak resident memory of each process, sampled twice a second while the load runs."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = pids
+        self.peak = dict.fromkeys(pids, 0.0)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for name, pid in self.pids.items():
+                self.peak[name] = max(self.peak[name], rss_mb(pid))
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def bare_rasa(rasa_url: str, turns: int) -> list[float]:
+    """The same questions straight to Rasa's REST channel (no gateway), one at a time."""
+    pool = questions()
+    timings = []
+    async with httpx.AsyncClient(base_url=rasa_url, timeout=60) as client:
+        for i in range(turns):
+            text, lang = pool[i % len(pool)]
+            body = {"sender": f"bare-{i // 10}", "message": text, "metadata": {"lang": lang}}
+            started = time.perf_counter()
+            response = await client.post("/webhooks/rest/webhook", json=body)
+            response.raise_for_status()
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.bench")
     parser.add_argument("--url", help="use a running assistant instead of starting one")
@@ -126,11 +173,26 @@ def main(argv: list[str] | None = None) -> int:
             )
             upgrade(settings.database_url)
             model = ensure_model()
-            stack_cm.enter_context(Stack(services(settings, model.path, tmp), tmp / "log"))
+            running = stack_cm.enter_context(Stack(services(settings, model.path, tmp), tmp / "log"))
             url = f"http://127.0.0.1:{settings.api_port}"
+            pids = {s.name: s.process.pid for s in running.services if s.process is not None}
+            baseline = {name: rss_mb(pid) for name, pid in pids.items()}
         started = time.perf_counter()
-        timings = asyncio.run(run(url, args.turns, args.concurrency, args.crisis_share))
+        with MemorySampler(pids if not args.url else {}) as memory:
+            timings = asyncio.run(run(url, args.turns, args.concurrency, args.crisis_share))
         print(report(timings, time.perf_counter() - started, args.concurrency))
+        if not args.url:
+            time.sleep(5)
+            print("\nmemory (MB)   before   peak    5 s after")
+            for name, pid in pids.items():
+                print(f"{name:13} {baseline[name]:7.0f} {memory.peak[name]:7.0f} {rss_mb(pid):9.0f}")
+            bare = asyncio.run(bare_rasa(settings.rasa_url, min(args.turns, 200)))
+            full = [t for t in timings.get("answer", []) + timings.get("clarify", [])]
+            ratio = percentile(full, 50) / percentile(bare, 50)
+            print(
+                f"\nbare Rasa (REST channel, same questions, one at a time): p50 {percentile(bare, 50):.1f} ms, "
+                f"p95 {percentile(bare, 95):.1f} ms; full turn p50 / bare Rasa p50 = {ratio:.2f}"
+            )
     return 0
 
 
