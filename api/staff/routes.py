@@ -483,9 +483,7 @@ def access_log(request: Request, session: SessionDep, staff: AdminDep) -> HTMLRe
     return _page(request, "access_log.html", staff, rows=rows)
 
 
-def unanswered_groups(
-    session: Session, service: TranslationService, tz: str, limit: int = 200
-) -> list[dict[str, Any]]:
+def unanswered_groups(session: Session, service: TranslationService, tz: str, limit: int = 200) -> list[dict[str, Any]]:
     """Person messages the bot met with a fallback (or a clarify with suggestions), grouped."""
     messages = list(
         session.scalars(
