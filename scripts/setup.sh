@@ -9,16 +9,20 @@ cd "$ROOT"
 
 say() { printf '%s\n' "$*"; }
 
-# --- uv -----------------------------------------------------------------------------------
-if ! command -v uv >/dev/null 2>&1; then
-  export PATH="$HOME/.local/bin:$PATH"
+# --- uv ---------------------------------------------------------------------------------
+# `uv` on the PATH, else the one pip installs (run as `python3 -m uv`, which needs no PATH or
+# pyenv shim of its own).
+if command -v uv >/dev/null 2>&1; then
+  UV=("$(command -v uv)")
+else
+  if ! python3 -m uv --version >/dev/null 2>&1; then
+    say "• installing uv (the Python package manager) with pip"
+    python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
+  fi
+  python3 -m uv --version >/dev/null 2>&1 || { say "ERROR: could not install uv; install it with: python3 -m pip install uv"; exit 1; }
+  UV=(python3 -m uv)
 fi
-if ! command -v uv >/dev/null 2>&1; then
-  say "• installing uv (the Python package manager) with pip"
-  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
-  hash -r
-  command -v uv >/dev/null 2>&1 || { say "ERROR: could not install uv; install it with: python3 -m pip install uv"; exit 1; }
-fi
+uv() { "${UV[@]}" "$@"; }
 
 # --- Python 3.10 for Rasa -----------------------------------------------------------------
 find_python310() {
