@@ -87,6 +87,8 @@ def main() -> int:
         "\nThe assistant is ready "
         f"(action server {times['action-server']:.0f} s, Rasa {times['rasa']:.0f} s, "
         f"API {times['api']:.0f} s):\n"
+        f"  chat page     http://localhost:{settings.api_port}/\n"
+        f"  staff pages   http://localhost:{settings.api_port}/staff/  (accounts: python -m api.staff create-user)\n"
         f"  chat API      http://localhost:{settings.api_port}/api/conversations\n"
         f"  API docs      http://localhost:{settings.api_port}/docs\n"
         f"  health        http://localhost:{settings.api_port}/health\n"
