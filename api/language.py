@@ -65,10 +65,6 @@ class Detection:
     confident: bool
     reason: str
 
-    @property
-    def supported(self) -> bool:
-        return self.language in CODES
-
 
 def _script_counts(text: str) -> dict[str, int]:
     counts = {"ethiopic": 0, "arabic": 0, "cyrillic": 0, "latin": 0, "other": 0}

@@ -47,6 +47,15 @@ def _store_replies(session: Session, conversation: Conversation, replies: list[R
         store.add_reply(session, conversation, reply)
 
 
+def _answered_here(session: Session, conversation: Conversation, turn: Turn, replies: list[Reply]) -> Turn:
+    """Replies the API gives itself, without Rasa (crisis, language switch, language picker)."""
+    turn.incoming.delivery = Delivery.answered.value
+    _store_replies(session, conversation, replies)
+    session.commit()
+    turn.replies = replies
+    return turn
+
+
 def language_picker() -> list[Button]:
     return [Button(title=lang.native_name, payload=f"lang:{lang.code}") for lang in LANGUAGES]
 
@@ -95,7 +104,7 @@ async def take_turn(
         conversation,
         sender=Sender.person,
         text=clean,
-        language=lang,
+        language=unsupported or lang,  # the message's own language, so staff translate from the right one
         delivery=Delivery.pending,
         payload={"redacted": redacted} if redacted else {},
     )
@@ -106,11 +115,7 @@ async def take_turn(
         log.warning("crisis screen matched (%s); urgent handoff opened", category)
         handoffs.request(session, conversation, HandoffReason.crisis, Priority.urgent, detail=category)
         reply = Reply(text=crisis_screen().reply(category, lang), language=lang, kind=Kind.crisis)
-        turn.replies = [reply, availability(settings, lang)]
-        _store_replies(session, conversation, turn.replies)
-        incoming.delivery = Delivery.answered.value
-        session.commit()
-        return turn
+        return _answered_here(session, conversation, turn, [reply, availability(settings, lang)])
 
     if conversation.state == ConversationState.handoff.value:
         incoming.delivery = Delivery.to_staff.value
@@ -124,18 +129,14 @@ async def take_turn(
         if english:  # a language we have no training data for: the bot reads it in English
             forward, lang, notes = english, "en", [phrase("machine_label", "en")]
             unsupported = None
-            conversation.language = lang
+            conversation.language = turn.language = lang
     if switched_to:
         local = Reply(text=phrase("language_changed", lang), language=lang, kind=Kind.smalltalk)
     elif unsupported:
         text_both = phrase("unsupported_language", "en") + "\n" + phrase("unsupported_language", "nb")
         local = Reply(text=text_both, language="en", kind=Kind.clarify, buttons=language_picker())
     if local is not None:
-        incoming.delivery = Delivery.answered.value
-        _store_replies(session, conversation, [local])
-        session.commit()
-        turn.replies = [local]
-        return turn
+        return _answered_here(session, conversation, turn, [local])
 
     session.commit()  # stored before anything is forwarded: nothing is lost if Rasa is down
     try:
@@ -150,7 +151,7 @@ async def take_turn(
     except ValidationError:
         turn.unavailable = "the assistant gave a reply that does not fit the contract"
         return turn
-    store.get(session, conversation.id, lock=True)
+    store.get(session, conversation.id, lock=True)  # lock the conversation again while replies get their seq
     incoming.delivery = Delivery.answered.value
     if notes:
         incoming.payload = {**incoming.payload, "machine_translation": forward}
