@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.compose import answer_payload, language_of, simple, talk_to_person_button
+from actions.conversation import reset_misses
 from actions.store import knowledge_store, translator
 from knowledge.build import ANSWER_ACTION, article_id_for
 from knowledge.model import Status
@@ -56,7 +57,7 @@ class ActionAnswerKnowledge(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         article_id = article_id_for(intent)
         article = knowledge_store().get(article_id) if article_id else None
-        events: list[dict[str, Any]] = [SlotSet("misses", 0.0)]
+        events = reset_misses(tracker)
         status = tracker.get_slot("status")
         if article is not None and article.has_status_variants and status is None:
             statuses = list(article.answers["nb"].by_status)

@@ -22,6 +22,11 @@ def _lang(tracker: Tracker) -> str:
     return language_of(tracker.latest_message.get("metadata"))
 
 
+def reset_misses(tracker: Tracker) -> list[dict[str, Any]]:
+    """Misses in a row back to 0; no event when it already is (fewer events per turn in the tracker)."""
+    return [SlotSet("misses", 0.0)] if tracker.get_slot("misses") else []
+
+
 class ActionGreet(Action):
     def name(self) -> str:
         return "action_greet"
@@ -31,7 +36,7 @@ class ActionGreet(Action):
     ) -> list[dict[str, Any]]:
         lang = _lang(tracker)
         dispatcher.utter_message(json_message=simple("smalltalk", phrase("greeting", lang), lang, topic_buttons(lang)))
-        return [SlotSet("misses", 0.0)]
+        return reset_misses(tracker)
 
 
 class ActionSmalltalk(Action):
@@ -46,7 +51,7 @@ class ActionSmalltalk(Action):
         key = SMALLTALK.get(intent, "what_i_can_do")
         buttons = topic_buttons(lang) if key == "what_i_can_do" else []
         dispatcher.utter_message(json_message=simple("smalltalk", phrase(key, lang), lang, buttons))
-        return [SlotSet("misses", 0.0)]
+        return reset_misses(tracker)
 
 
 class ActionFeedback(Action):
@@ -71,7 +76,7 @@ class ActionOutOfScope(Action):
         lang = _lang(tracker)
         text = phrase("out_of_scope", lang)
         dispatcher.utter_message(json_message=simple("fallback", text, lang, topic_buttons(lang)))
-        return [SlotSet("misses", 0.0)]
+        return reset_misses(tracker)
 
 
 class ActionHandoff(Action):
@@ -87,7 +92,7 @@ class ActionHandoff(Action):
         payload = simple("handoff", phrase("handoff_requested", lang), lang)
         payload["handoff_reason"] = "not_understood" if (tracker.get_slot("misses") or 0) >= 2 else "asked"
         dispatcher.utter_message(json_message=payload)
-        return [SlotSet("misses", 0.0)]
+        return reset_misses(tracker)
 
 
 def suggestions(tracker: Tracker, lang: str) -> list[dict[str, str]]:

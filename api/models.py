@@ -49,6 +49,8 @@ class Conversation(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(16), default=ConversationState.bot.value)
+    # the seq of the message that began the conversation's current Rasa session (see turns.py)
+    rasa_session_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", order_by="Message.seq"

@@ -56,6 +56,12 @@ class RasaClient:
             return self._replies(response)
         raise RasaUnavailable(f"no Rasa server is reachable ({len(self.base_urls)} tried)") from last
 
+    async def start_session(self, sender_id: str, metadata: dict[str, Any]) -> None:
+        """Begin a new Rasa session for this conversation (Rasa's own ``/session_start``): the
+        slots carry over (``carry_over_slots_to_new_session``) and the tracker Rasa loads, replays
+        and sends to the action server on every turn starts again from here."""
+        await self.send(sender_id, "/session_start", metadata)
+
     @staticmethod
     def _replies(response: httpx.Response) -> list[dict[str, Any]]:
         if response.status_code != 200:

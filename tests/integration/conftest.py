@@ -55,7 +55,14 @@ def running(tmp_path_factory: pytest.TempPathFactory, model: ModelResult) -> Ite
     models.mkdir()
     for source, target in (("ru", "en"), ("nb", "so")):
         build_tiny_package(models, source, target)
-    settings = make_settings(tmp, knowledge_dir=knowledge, translation_models_dir=models)
+    settings = make_settings(
+        tmp,
+        knowledge_dir=knowledge,
+        translation_models_dir=models,
+        # the limits are unit-tested; here a long conversation must not be stopped by them
+        rate_limit_per_conversation=10_000,
+        rate_limit_per_client=100_000,
+    )
     upgrade(settings.database_url)
     stack = Stack(services(settings, model.path, tmp), tmp / "log")
     with stack, httpx.Client(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60) as api:
