@@ -57,15 +57,32 @@ def add_message(
 
 def add_reply(session: Session, conversation: Conversation, reply: Reply, sender: Sender = Sender.bot) -> Message:
     """Store a reply as the person will see it again in the transcript."""
-    return add_message(
-        session,
-        conversation,
-        sender=sender,
-        text=reply.text,
-        language=reply.language,
-        kind=reply.kind.value,
-        payload=reply.model_dump(mode="json", exclude={"text", "language", "kind"}),
-    )
+    return add_replies(session, conversation, [reply], sender)[0]
+
+
+def add_replies(
+    session: Session, conversation: Conversation, replies: list[Reply], sender: Sender = Sender.bot
+) -> list[Message]:
+    """Store a turn's replies with consecutive sequence numbers: one query and one flush for all
+    of them (the caller holds the conversation lock)."""
+    last = session.scalar(select(func.max(Message.seq)).where(Message.conversation_id == conversation.id)) or 0
+    stored = [
+        Message(
+            conversation_id=conversation.id,
+            seq=last + i,
+            sender=sender.value,
+            text=reply.text,
+            language=reply.language,
+            kind=reply.kind.value,
+            delivery=Delivery.sent.value,
+            payload=reply.model_dump(mode="json", exclude={"text", "language", "kind"}),
+        )
+        for i, reply in enumerate(replies, start=1)
+    ]
+    session.add_all(stored)
+    conversation.updated_at = utcnow()
+    session.flush()
+    return stored
 
 
 def messages(session: Session, conversation_id: str, after: int = 0) -> list[Message]:

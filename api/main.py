@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.rasa_client import RasaClient
 from api.routes import chat, health
 from api.safety.crisis import crisis_screen
-from api.security import BodySizeLimit, SlidingWindow, security_headers
+from api.security import BodySizeLimit, SecurityHeaders, SlidingWindow
 from api.settings import Settings, get_settings
 from api.staff import routes as staff
 from api.translation import for_settings
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.knowledge = KnowledgeStore(settings.knowledge_dir)
     app.state.client_limiter = SlidingWindow(settings.rate_limit_per_client)
     crisis_screen()  # a malformed crisis lexicon stops the start, with the reason, instead of a silent gap
-    app.middleware("http")(security_headers)
+    app.add_middleware(SecurityHeaders, production=settings.app_env == "production")
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
 
     @app.exception_handler(StarletteHTTPException)

@@ -90,6 +90,7 @@ class CrisisScreen:
                     self.terms.append(self._term(category, language, str(entry)))
         self._by_first_char: dict[str, list[Term]] = {}
         self._regex_terms = [t for t in self.terms if t.regex is not None]
+        self._single_word_terms = [t for t in self.terms if len(t.words) == 1]
         for term in self.terms:
             if term.words:
                 self._by_first_char.setdefault(term.words[0][:1], []).append(term)
@@ -131,8 +132,8 @@ class CrisisScreen:
                     found[term.category] = CrisisMatch(term.category, term.language, term.source)
             # one-typo matches may change the first letter: check long single words too
             if len(token) >= FUZZY_MIN_LEN:
-                for term in self.terms:
-                    if term.category in found or len(term.words) != 1 or term.words[0][:1] == token[:1]:
+                for term in self._single_word_terms:
+                    if term.category in found or term.words[0][:1] == token[:1]:
                         continue
                     if _word_matches(term.words[0], token):
                         found[term.category] = CrisisMatch(term.category, term.language, term.source)
