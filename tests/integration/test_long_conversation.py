@@ -36,9 +36,7 @@ def test_long_conversation_keeps_status_and_short_rasa_sessions(running: Running
 
     engine = create_engine(running.settings.database_url)
     with engine.connect() as db:
-        rows = db.execute(
-            text("SELECT type_name, data FROM events WHERE sender_id = :c ORDER BY id"), {"c": cid}
-        ).all()
+        rows = db.execute(text("SELECT type_name, data FROM events WHERE sender_id = :c ORDER BY id"), {"c": cid}).all()
         session_seq = db.execute(text("SELECT rasa_session_seq FROM conversations WHERE id = :c"), {"c": cid}).scalar()
     engine.dispose()
     starts = [i for i, (kind, _) in enumerate(rows) if kind == "session_started"]
