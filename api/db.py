@@ -91,7 +91,9 @@ def _engine(url: str) -> Engine:
 
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # a ping before each checkout finds PostgreSQL connections the server closed; a SQLite file
+    # cannot go away like that, and the ping was an extra statement on every checkout
+    kwargs: dict[str, Any] = {"pool_pre_ping": parsed.get_backend_name() != "sqlite"}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,13 +12,16 @@ from api.db import get_sessionmaker
 from api.rasa_client import RasaClient
 from api.settings import Settings
 
+# Dependencies are ``async def`` on purpose: FastAPI runs plain ``def`` dependencies in its thread
+# pool, one hop each per request; these do no blocking work (a session connects on first use).
 
-def get_app_settings(request: Request) -> Settings:
+
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     session = get_sessionmaker(request.app.state.settings.database_url)()
     try:
         yield session
@@ -26,7 +29,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_rasa(request: Request) -> RasaClient:
+async def get_rasa(request: Request) -> RasaClient:
     client: RasaClient = request.app.state.rasa
     return client
 
