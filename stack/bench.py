@@ -1,16 +1,25 @@
-"""Benchmark full turns through the API: ``python -m stack.bench [--url URL] [--turns N] [--concurrency C]``.
+"""Benchmark the whole stack: ``python -m stack.bench [options]`` (``--help`` lists them).
 
-Without ``--url`` it starts its own stack (trained model, Rasa, action server, API on free
-loopback ports, a fresh SQLite file) and stops it afterwards. Questions are the knowledge
-base's example questions in all seven languages, plus a share of crisis messages (answered
-by the API's crisis screen, without Rasa). Prints p50/p95/p99 per reply kind, throughput and
-errors. Figures go into the README with the machine they were measured on.
+Without ``--url`` it starts its own stack (trained model, action server, one or more Rasa
+servers, API on free loopback ports; a fresh SQLite file, or a fresh PostgreSQL database with
+``--postgres``) and stops it afterwards. ``--concurrency`` simulated conversations run at once,
+each with its own server-issued id; between its messages a conversation waits ``--think``
+seconds on average (uniform between half and one and a half times that; 0 = closed loop, the
+next message the moment the reply arrives). Messages are the knowledge base's example questions
+in all seven languages, with a share of crisis messages (answered by the API's crisis screen,
+without Rasa) and of requests for a person (the handoff, then "back to the assistant").
+
+Prints p50/p95/p99 latency per reply kind, throughput, errors, peak memory and CPU time per
+turn of each process, then the same questions straight to Rasa's REST channel (bare Rasa) and
+the ratio of a full turn to it. ``--long N`` adds one conversation of N turns and prints its
+latency per hundred turns. Figures go into the README with the machine they were measured on.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import random
 import statistics
@@ -18,8 +27,10 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import defaultdict
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -27,6 +38,9 @@ import httpx
 from knowledge import build
 
 CRISIS_SAMPLES = ("jeg vil ta livet mitt", "he is hitting me right now", "моя дитина не дихає")
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/6"
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def questions(seed: int = 3) -> list[tuple[str, str]]:
@@ -43,49 +57,74 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-async def run(url: str, turns: int, concurrency: int, crisis_share: float) -> dict[str, list[float]]:
+async def run(
+    url: str,
+    turns: int,
+    concurrency: int,
+    crisis_share: float,
+    handoff_share: float = 0.0,
+    think: float = 0.0,
+) -> dict[str, list[float]]:
+    """``turns`` messages in all, over ``concurrency`` conversations; latency per reply kind."""
     pool = questions()
     timings: dict[str, list[float]] = defaultdict(list)
-    errors = 0
     counter = iter(range(turns))
     async with httpx.AsyncClient(base_url=url, timeout=60) as client:
 
+        async def post(cid: str, text: str, lang: str) -> None:
+            started = time.perf_counter()
+            response = await client.post(f"/api/conversations/{cid}/messages", json={"text": text, "lang": lang})
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                timings["error"].append(elapsed)
+                return
+            replies = response.json()["replies"]
+            kind = replies[0]["kind"] if replies else "none"
+            timings[kind].append(elapsed)
+            timings["all"].append(elapsed)
+            if any(r["kind"] in ("handoff", "crisis") for r in replies):  # back to the bot for the next turn
+                await client.post(f"/api/conversations/{cid}/handoff/cancel")
+
         async def worker(n: int) -> None:
-            nonlocal errors
-            rng = random.Random(n)  # noqa: S311
+            rng = random.Random(n)  # noqa: S311 - a reproducible workload
             cid = None
             for i in counter:
+                text, lang = pool[i % len(pool)]
                 if cid is None or i % 10 == 0:  # a new conversation every ten turns
-                    lang = pool[i % len(pool)][1]
                     cid = (await client.post("/api/conversations", json={"lang": lang})).json()["id"]
-                if rng.random() < crisis_share:
-                    text, lang = rng.choice(CRISIS_SAMPLES), "nb"
-                    cid_now = (await client.post("/api/conversations", json={"lang": lang})).json()["id"]
-                else:
-                    text, lang = pool[i % len(pool)]
-                    cid_now = cid
-                started = time.perf_counter()
-                response = await client.post(
-                    f"/api/conversations/{cid_now}/messages", json={"text": text, "lang": lang}
-                )
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    errors += 1
-                    timings["error"].append(elapsed)
-                    continue
-                replies = response.json()["replies"]
-                kind = replies[0]["kind"] if replies else "none"
-                timings[kind].append(elapsed)
-                timings["all"].append(elapsed)
+                draw = rng.random()
+                if draw < crisis_share:
+                    text = rng.choice(CRISIS_SAMPLES)
+                elif draw < crisis_share + handoff_share:
+                    text = "/ask_human"
+                await post(cid, text, lang)
+                if think:
+                    await asyncio.sleep(think * rng.uniform(0.5, 1.5))
 
         await asyncio.gather(*(worker(n) for n in range(concurrency)))
     return timings
 
 
-def report(timings: dict[str, list[float]], seconds: float, concurrency: int) -> str:
+async def long_conversation(url: str, turns: int) -> list[float]:
+    """One conversation of ``turns`` English questions, one after another."""
+    pool = [q for q, lang in questions() if lang == "en"]
+    times: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        cid = (await client.post("/api/conversations", json={"lang": "en"})).json()["id"]
+        for i in range(turns):
+            started = time.perf_counter()
+            response = await client.post(f"/api/conversations/{cid}/messages", json={"text": pool[i % len(pool)]})
+            times.append((time.perf_counter() - started) * 1000)
+            kinds = [r["kind"] for r in response.json().get("replies", [])] if response.status_code == 200 else []
+            if not kinds or "handoff" in kinds or "crisis" in kinds:
+                await client.post(f"/api/conversations/{cid}/handoff/cancel")
+    return times
+
+
+def report(timings: dict[str, list[float]], seconds: float, concurrency: int, think: float) -> str:
     lines = [
         f"machine: {platform.machine()}, {platform.system()} {platform.release()}, "
-        f"{__import__('os').cpu_count()} cores; concurrency {concurrency}",
+        f"{os.cpu_count()} cores; {concurrency} conversations, think time {think:g} s",
         "kind        count    p50 ms   p95 ms   p99 ms   mean ms",
     ]
     for kind in sorted(timings, key=lambda k: (k != "all", k)):
@@ -99,11 +138,42 @@ def report(timings: dict[str, list[float]], seconds: float, concurrency: int) ->
     return "\n".join(lines)
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (the action server's Sanic runs a worker process)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of the process and its descendants."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            lines = Path(f"/proc/{member}/status").read_text().splitlines()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:"))
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process and its live descendants (from /proc)."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
 
 
 class MemorySampler:
@@ -134,10 +204,11 @@ async def bare_rasa(rasa_url: str, turns: int) -> list[float]:
     """The same questions straight to Rasa's REST channel (no gateway), one at a time."""
     pool = questions()
     timings = []
+    run_id = uuid.uuid4().hex[:6]
     async with httpx.AsyncClient(base_url=rasa_url, timeout=60) as client:
         for i in range(turns):
             text, lang = pool[i % len(pool)]
-            body = {"sender": f"bare-{i // 10}", "message": text, "metadata": {"lang": lang}}
+            body = {"sender": f"bare-{run_id}-{i // 10}", "message": text, "metadata": {"lang": lang}}
             started = time.perf_counter()
             response = await client.post("/webhooks/rest/webhook", json=body)
             response.raise_for_status()
@@ -145,53 +216,112 @@ async def bare_rasa(rasa_url: str, turns: int) -> list[float]:
     return timings
 
 
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one benchmark run, dropped afterwards."""
+    import psycopg
+
+    name = f"assistant_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        from api.db import dispose_all
+
+        dispose_all()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.bench")
     parser.add_argument("--url", help="use a running assistant instead of starting one")
-    parser.add_argument("--turns", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--turns", type=int, default=300, help="messages in all")
+    parser.add_argument("--concurrency", type=int, default=1, help="conversations at once")
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a conversation's messages")
     parser.add_argument("--crisis-share", type=float, default=0.1)
+    parser.add_argument("--handoff-share", type=float, default=0.05)
+    parser.add_argument("--long", type=int, default=0, help="also one conversation of this many turns")
+    parser.add_argument("--rasa-servers", type=int, default=1, help="several Rasa servers (needs --postgres)")
+    parser.add_argument("--postgres", nargs="?", const=POSTGRES_ADMIN, help="a PostgreSQL server's admin URL")
+    parser.add_argument("--redis", default=REDIS, help="the Redis lock store for several Rasa servers")
     args = parser.parse_args(argv)
+    if args.rasa_servers > 1 and not args.postgres:
+        parser.error("several Rasa servers share a tracker store: give --postgres")
     with ExitStack() as stack_cm:
         url = args.url
+        pids: dict[str, int] = {}
+        rasa_url = ""
         if not url:
             from api.migrate import upgrade
             from api.settings import Settings
             from stack.model import ensure_model
-            from stack.processes import Stack, free_port, services
+            from stack.processes import Stack, free_port, rasa_replica, services
 
             tmp = Path(stack_cm.enter_context(tempfile.TemporaryDirectory()))
+            database_url = f"sqlite:///{tmp / 'bench.db'}"
+            if args.postgres:
+                database_url = stack_cm.enter_context(postgres_database(args.postgres))
+            ports = [free_port() for _ in range(args.rasa_servers)]
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
-                database_url=f"sqlite:///{tmp / 'bench.db'}",
+                database_url=database_url,
                 var_dir=tmp,
                 api_port=free_port(),
-                rasa_port=free_port(),
+                rasa_port=ports[0],
+                rasa_urls=",".join(f"http://127.0.0.1:{p}" for p in ports) if len(ports) > 1 else "",
+                redis_url=args.redis if len(ports) > 1 else "",
                 action_port=free_port(),
                 rate_limit_per_client=1_000_000,
                 rate_limit_per_conversation=1_000_000,
             )
             upgrade(settings.database_url)
             model = ensure_model()
-            running = stack_cm.enter_context(Stack(services(settings, model.path, tmp), tmp / "log"))
+            action, rasa, api = services(settings, model.path, tmp)
+            replicas = [rasa_replica(rasa, f"rasa-{i + 1}", p) for i, p in enumerate(ports[1:])]
+            running = stack_cm.enter_context(Stack([action, rasa, *replicas, api], tmp / "log"))
             url = f"http://127.0.0.1:{settings.api_port}"
+            rasa_url = settings.rasa_url
             pids = {s.name: s.process.pid for s in running.services if s.process is not None}
-            baseline = {name: rss_mb(pid) for name, pid in pids.items()}
+        print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}; Rasa servers: {args.rasa_servers}")
+        asyncio.run(run(url, 30, 1, 0.0))  # warm-up, not counted
+        baseline = {name: rss_mb(pid) for name, pid in pids.items()}
+        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         started = time.perf_counter()
-        with MemorySampler(pids if not args.url else {}) as memory:
-            timings = asyncio.run(run(url, args.turns, args.concurrency, args.crisis_share))
-        print(report(timings, time.perf_counter() - started, args.concurrency))
-        if not args.url:
+        with MemorySampler(pids) as memory:
+            timings = asyncio.run(
+                run(url, args.turns, args.concurrency, args.crisis_share, args.handoff_share, args.think)
+            )
+        seconds = time.perf_counter() - started
+        print(report(timings, seconds, args.concurrency, args.think))
+        if pids:
+            turns_done = max(1, len(timings.get("all", [])))
+            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
             time.sleep(5)
-            print("\nmemory (MB)   before   peak    5 s after")
+            print("\nprocess        memory MB: before   peak  5 s after   CPU ms/turn  CPU share of one core")
             for name, pid in pids.items():
-                print(f"{name:13} {baseline[name]:7.0f} {memory.peak[name]:7.0f} {rss_mb(pid):9.0f}")
-            bare = asyncio.run(bare_rasa(settings.rasa_url, min(args.turns, 200)))
-            full = [t for t in timings.get("answer", []) + timings.get("clarify", [])]
+                print(
+                    f"{name:13} {baseline[name]:17.0f} {memory.peak[name]:6.0f} {rss_mb(pid):10.0f}"
+                    f" {cpu[name] * 1000 / turns_done:13.1f} {cpu[name] / seconds:12.0%}"
+                )
+        if args.long:
+            times = asyncio.run(long_conversation(url, args.long))
+            print(f"\none conversation of {args.long} turns, one after another:")
+            for start in range(0, len(times), 100):
+                part = times[start : start + 100]
+                print(
+                    f"  turns {start + 1:4}-{start + len(part):4}: p50 {percentile(part, 50):6.1f} ms, "
+                    f"p95 {percentile(part, 95):6.1f} ms"
+                )
+        if rasa_url:
+            bare = asyncio.run(bare_rasa(rasa_url, min(args.turns, 300)))
+            full = timings.get("answer", []) + timings.get("clarify", [])
             ratio = percentile(full, 50) / percentile(bare, 50)
             print(
                 f"\nbare Rasa (REST channel, same questions, one at a time): p50 {percentile(bare, 50):.1f} ms, "
-                f"p95 {percentile(bare, 95):.1f} ms; full turn p50 / bare Rasa p50 = {ratio:.2f}"
+                f"p95 {percentile(bare, 95):.1f} ms; full turn p50 (answers and clarifications) / bare Rasa p50 "
+                f"= {ratio:.2f}"
             )
     return 0
 

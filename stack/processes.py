@@ -6,6 +6,7 @@ fails to start, the error names it and its log.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
@@ -160,6 +161,19 @@ def services(settings: Settings, model: Path, run_dir: Path) -> list[Service]:
         start_timeout=60,
     )
     return [action, rasa, api]
+
+
+def rasa_replica(rasa: Service, name: str, port: int) -> Service:
+    """Another Rasa server like ``rasa`` (same model, endpoints and credentials) on ``port``."""
+    old = rasa.cmd[rasa.cmd.index("--port") + 1]
+    return dataclasses.replace(
+        rasa,
+        name=name,
+        cmd=[str(port) if part == old else part for part in rasa.cmd],
+        ready_url=f"http://127.0.0.1:{port}/",
+        process=None,
+        log_path=None,
+    )
 
 
 class Stack:

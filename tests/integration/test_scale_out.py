@@ -22,7 +22,7 @@ from api.migrate import upgrade
 from api.models import Message, Sender
 from knowledge.loader import ARTICLES_DIR
 from stack.model import ModelResult
-from stack.processes import Service, Stack, free_port, services
+from stack.processes import Service, Stack, free_port, rasa_replica, services
 from tests import postgres
 from tests.helpers import make_settings
 
@@ -96,14 +96,7 @@ def cluster(
     )
     upgrade(settings.database_url)
     action, rasa_a, api = services(settings, model.path, tmp)
-    rasa_b = dataclasses.replace(
-        rasa_a,
-        name="rasa-b",
-        cmd=[str(ports[1]) if part == str(ports[0]) else part for part in rasa_a.cmd],
-        ready_url=f"http://127.0.0.1:{ports[1]}/",
-        process=None,
-        log_path=None,
-    )
+    rasa_b = rasa_replica(rasa_a, "rasa-b", ports[1])
     stack = Stack([action, rasa_a, rasa_b, api], tmp / "log")
     try:
         with stack:
