@@ -1,4 +1,4 @@
-"""NLU cross-validation per language: ``python -m stack.nlu_eval [--folds 3]``.
+"""NLU cross-validation per language: ``python -m stack.nlu_eval [--folds 3] [--heldout]``.
 
 Each article's example questions carry their language (from the knowledge files); the
 conversation intents' examples are labelled with the language detector. The examples are
@@ -28,6 +28,7 @@ from stack.model import rasa_env
 from stack.paths import BOT_DIR, BOT_VENV, RASA, ROOT
 
 Example = tuple[str, str, str]  # (text, intent, language)
+HELDOUT_FILE = ROOT / "tests" / "fixtures" / "nlu" / "heldout.yml"
 
 
 def examples() -> list[Example]:
@@ -103,30 +104,28 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
     return sum(scores) / len(scores) if scores else 0.0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m stack.nlu_eval")
-    parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--config", type=Path, default=BOT_DIR / "config.yml", help="a pipeline to compare")
-    args = parser.parse_args(argv)
-    items = examples()
-    parts = folds(items, args.folds)
-    per_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    confident: dict[str, list[bool]] = defaultdict(list)
-    in_top3: dict[str, list[bool]] = defaultdict(list)
-    threshold = fallback_threshold(args.config)
-    started = time.monotonic()
-    for i, test in enumerate(parts):
-        train = [x for j, part in enumerate(parts) if j != i for x in part]
-        with tempfile.TemporaryDirectory() as tmp:
-            predicted = train_and_parse(train, test, Path(tmp), args.config)
-        for (_, gold, lang), (guess, confidence, top3) in zip(test, predicted, strict=True):
-            per_lang[lang].append((gold, guess))
-            confident[lang].append(confidence >= threshold)
-            in_top3[lang].append(gold in top3)
-        print(f"fold {i + 1}/{args.folds} done ({time.monotonic() - started:.0f} s)", flush=True)
-    print(f"\nNLU {args.folds}-fold cross-validation, {len(items)} examples, {len({x[1] for x in items})} intents\n")
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def heldout_examples(path: Path = HELDOUT_FILE) -> list[Example]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        (" ".join(q.split()), intent, lang)
+        for lang, groups in data.items()
+        for intent, qs in groups.items()
+        for q in qs
+    ]
+
+
+def print_table(
+    per_lang: dict[str, list[tuple[str, str]]],
+    confident: dict[str, list[bool]],
+    in_top3: dict[str, list[bool]],
+    threshold: float,
+) -> None:
     print(f"accuracy and macro-F1 of the top intent; 'direct': share above the fallback threshold {threshold}")
-    print("(answered at once), and the accuracy of those; the rest get up to three suggested topics\n")
+    print("(answered at once), and the accuracy of those; the rest get up to three suggested topics")
     print("top-3: the right intent among the three suggestions a miss offers\n")
     print("language  examples  accuracy  macro-F1   top-3   direct  accuracy-direct")
     for lang in CODES:
@@ -145,6 +144,41 @@ def main(argv: list[str] | None = None) -> int:
         f"{'all':8}  {len(everything):8}  {sum(g == p for g, p in everything) / len(everything):8.1%}"
         f"  {macro_f1(everything):8.3f}"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stack.nlu_eval")
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--config", type=Path, default=BOT_DIR / "config.yml", help="a pipeline to compare")
+    parser.add_argument(
+        "--heldout", action="store_true", help=f"train on all examples, test on {HELDOUT_FILE.relative_to(ROOT)}"
+    )
+    args = parser.parse_args(argv)
+    items = examples()
+    if args.heldout:
+        known = {_normal(t) for t, _, _ in items}
+        test_items = [x for x in heldout_examples() if _normal(x[0]) not in known]
+        rounds = [(items, test_items)]
+        title = f"held-out questions: {len(test_items)} (not training examples), model trained on all {len(items)}"
+    else:
+        parts = folds(items, args.folds)
+        rounds = [([x for j, part in enumerate(parts) if j != i for x in part], test) for i, test in enumerate(parts)]
+        title = f"NLU {args.folds}-fold cross-validation, {len(items)} examples, {len({x[1] for x in items})} intents"
+    per_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    confident: dict[str, list[bool]] = defaultdict(list)
+    in_top3: dict[str, list[bool]] = defaultdict(list)
+    threshold = fallback_threshold(args.config)
+    started = time.monotonic()
+    for i, (train, test) in enumerate(rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            predicted = train_and_parse(train, test, Path(tmp), args.config)
+        for (_, gold, lang), (guess, confidence, top3) in zip(test, predicted, strict=True):
+            per_lang[lang].append((gold, guess))
+            confident[lang].append(confidence >= threshold)
+            in_top3[lang].append(gold in top3)
+        print(f"round {i + 1}/{len(rounds)} done ({time.monotonic() - started:.0f} s)", flush=True)
+    print(f"\n{title}\n")
+    print_table(per_lang, confident, in_top3, threshold)
     return 0
 
 
