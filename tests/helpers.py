@@ -20,3 +20,23 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def run_in_bot_env(script: str, stdin: str | None = None) -> str:
+    """Run a Python snippet in the real bot env (Rasa 3.6, Python 3.10); its last line of output."""
+    import subprocess
+
+    from stack.model import rasa_env
+    from stack.paths import BOT_VENV, ROOT
+
+    result = subprocess.run(
+        [str(BOT_VENV / "bin" / "python"), "-c", script],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=rasa_env(),
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]

@@ -4,12 +4,10 @@ a valid answer passes, an invalid one is still refused with Rasa's own message."
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from stack.model import rasa_env
-from stack.paths import BOT_VENV, ROOT
+from tests.helpers import run_in_bot_env
 
 pytestmark = pytest.mark.integration
 
@@ -38,16 +36,7 @@ print(json.dumps(out))
 
 
 def test_action_responses_are_still_validated_with_the_cached_validator() -> None:
-    result = subprocess.run(
-        [str(BOT_VENV / "bin" / "python"), "-c", SCRIPT],
-        capture_output=True,
-        text=True,
-        env=rasa_env(),
-        cwd=ROOT,
-        timeout=300,
-        check=True,
-    )
-    out = json.loads(result.stdout.strip().splitlines()[-1])
+    out = json.loads(run_in_bot_env(SCRIPT))
     assert out == {
         "patched": True,
         "good": True,

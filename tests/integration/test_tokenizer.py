@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from stack.model import rasa_env
-from stack.paths import BOT_VENV, ROOT
+from tests.helpers import run_in_bot_env
 
 pytestmark = pytest.mark.integration
 
@@ -32,15 +30,5 @@ CASES = {
 
 
 def test_tokens_stay_whole_in_every_script() -> None:
-    result = subprocess.run(
-        [str(BOT_VENV / "bin" / "python"), "-c", SCRIPT],
-        input=json.dumps(list(CASES)),
-        capture_output=True,
-        text=True,
-        env=rasa_env(),
-        cwd=ROOT,
-        timeout=300,
-        check=True,
-    )
-    tokens = json.loads(result.stdout.strip().splitlines()[-1])
+    tokens = json.loads(run_in_bot_env(SCRIPT, json.dumps(list(CASES))))
     assert dict(zip(CASES, tokens, strict=True)) == CASES
